@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.preset.js'), displayName: 'kafka-mock-broker', rootDir: __dirname };
