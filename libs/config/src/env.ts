@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Fragments of config schemas shared by the apps, with the standard variable names where they exist
+ * (`PG*` as libpq reads them, `KAFKA_BROKERS`, `LOG_LEVEL`). Each app composes its own schema from these.
+ */
+
+export const port = (description: string, fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback).describe(description);
+
+const durationMs = (description: string, fallback: number) =>
+  z.coerce.number().int().positive().default(fallback).describe(description);
+
+export const logEnv = {
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Lowest log level written (pino levels).'),
+};
+
+export const postgresEnv = {
+  PGHOST: z.string().default('127.0.0.1').describe("Postgres host of the app's own database."),
+  PGPORT: port('Postgres port.', 5432),
+  PGUSER: z.string().min(1).describe("The app's own database role."),
+  PGPASSWORD: z.string().optional().describe("The role's password (omit for trust/peer auth)."),
+  PGDATABASE: z.string().min(1).describe("The app's own database."),
+  PG_POOL_MAX: z.coerce.number().int().positive().default(10).describe('Most connections in the pool.'),
+};
+
+export type PostgresEnv = z.output<z.ZodObject<typeof postgresEnv>>;
+
+export const grpcServerEnv = {
+  GRPC_HOST: z.string().default('0.0.0.0').describe('Address the gRPC server binds.'),
+  GRPC_PORT: port('Port the gRPC server listens on (0 picks a free one).', 50051),
+  SHUTDOWN_GRACE_MS: durationMs('How long in-flight work may take to drain on SIGTERM.', 10_000),
+};
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .describe('Comma-separated Kafka bootstrap servers, host:port.'),
+  KAFKA_FETCH_MAX_WAIT_MS: durationMs('Longest a fetch waits for new messages before it returns empty.', 500),
+  KAFKA_SESSION_TIMEOUT_MS: durationMs('Consumer group session timeout; a rebalance waits about this long.', 30_000),
+};
+
+/** A gRPC peer address: `host:port`, a comma-separated list of replicas, or a `dns:///name:port` target. */
+export const grpcTarget = (description: string) => z.string().min(1).describe(description);

@@ -1,0 +1,29 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { ErrorCode } from './app-error';
+
+/** The one mapping between error codes and gRPC status codes, used by servers and clients alike. */
+const toGrpc: Record<ErrorCode, GrpcStatus> = {
+  INVALID_ARGUMENT: GrpcStatus.INVALID_ARGUMENT,
+  UNAUTHENTICATED: GrpcStatus.UNAUTHENTICATED,
+  PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
+  NOT_FOUND: GrpcStatus.NOT_FOUND,
+  ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
+  FAILED_PRECONDITION: GrpcStatus.FAILED_PRECONDITION,
+  RESOURCE_EXHAUSTED: GrpcStatus.RESOURCE_EXHAUSTED,
+  DEADLINE_EXCEEDED: GrpcStatus.DEADLINE_EXCEEDED,
+  UNAVAILABLE: GrpcStatus.UNAVAILABLE,
+  INTERNAL: GrpcStatus.INTERNAL,
+};
+
+const fromGrpc = new Map<GrpcStatus, ErrorCode>(
+  (Object.entries(toGrpc) as [ErrorCode, GrpcStatus][]).map(([code, status]) => [status, code]),
+);
+
+export function errorCodeToGrpcStatus(code: ErrorCode): GrpcStatus {
+  return toGrpc[code];
+}
+
+/** Statuses without a code of their own (UNKNOWN, DATA_LOSS, CANCELLED, ...) read as INTERNAL. */
+export function grpcStatusToErrorCode(status: GrpcStatus): ErrorCode {
+  return fromGrpc.get(status) ?? 'INTERNAL';
+}
