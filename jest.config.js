@@ -1,7 +1,5 @@
-// `npm test`: every project's tests in one run. The global set-up provisions what the tests need
-// (a reachable Postgres, the Kafka-protocol broker) once for all of them.
+// `npm test`: every project's tests in one run. Each project's config (jest.preset.js) carries the
+// global set-up that checks Postgres and starts the Kafka-protocol broker; it runs once.
 module.exports = {
   projects: ['<rootDir>/apps/*/jest.config.js', '<rootDir>/libs/*/jest.config.js'],
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
 };

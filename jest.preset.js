@@ -12,5 +12,9 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
+  // Checks Postgres and starts the Kafka-protocol broker, once per run (see libs/testing).
+  globalSetup: `${__dirname}/libs/testing/src/global-setup.ts`,
+  globalTeardown: `${__dirname}/libs/testing/src/global-teardown.ts`,
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
 };

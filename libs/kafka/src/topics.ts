@@ -1,0 +1,40 @@
+/**
+ * The single source of truth for topic names and partition counts: the services, the compose topic job
+ * and the test broker all read this list.
+ *
+ * One topic per aggregate (`<service>.<version>.events`), keyed by the aggregate id, so that all events of
+ * one user, order or payment stay in order on one partition; the event type travels in the envelope.
+ * Twelve partitions let up to twelve replicas of a consumer share the work.
+ */
+export const EVENT_PARTITIONS = 12;
+
+export const TOPICS = {
+  userEvents: { name: 'users.v1.events', partitions: EVENT_PARTITIONS },
+  orderEvents: { name: 'orders.v1.events', partitions: EVENT_PARTITIONS },
+  paymentEvents: { name: 'payments.v1.events', partitions: EVENT_PARTITIONS },
+} as const;
+
+export type TopicKey = keyof typeof TOPICS;
+
+/**
+ * A consumer group's dead-letter topic: where an event that keeps failing goes, with the error in its
+ * headers, so that it never blocks its partition. Few partitions: nothing scales out to consume it.
+ */
+export const deadLetterTopic = (groupId: string): { name: string; partitions: number } => ({
+  name: `${groupId}.dlt`,
+  partitions: 3,
+});
+
+/** The consumer groups of the shop, one per consuming service; each has a dead-letter topic. */
+export const CONSUMER_GROUPS = ['orders-service', 'payments-service', 'email-service'] as const;
+
+/**
+ * Every topic the shop needs, with an optional prefix. A prefix lets several environments (or parallel
+ * test suites) share one cluster without seeing each other's events.
+ */
+export function allTopics(prefix = ''): { name: string; partitions: number }[] {
+  return [...Object.values(TOPICS), ...CONSUMER_GROUPS.map(deadLetterTopic)].map((topic) => ({
+    name: `${prefix}${topic.name}`,
+    partitions: topic.partitions,
+  }));
+}

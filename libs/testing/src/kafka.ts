@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { createLogger, type Logger } from '@shop/logger';
+
+/** The broker the global set-up started (or the one `KAFKA_BROKERS` named). */
+export function testBrokers(): string[] {
+  const brokers = process.env['KAFKA_BROKERS'];
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run the tests through jest, whose global set-up starts a broker');
+  return brokers.split(',');
+}
+
+/**
+ * A topic prefix of the suite's own, so that suites sharing the broker never see each other's events.
+ * The broker creates prefixed topics on first use.
+ */
+export function uniqueTopicPrefix(label: string): string {
+  return `${label}-${randomBytes(3).toString('hex')}.`;
+}
+
+export function testKafka(clientId = 'test'): Kafka {
+  return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/** Consumer timings that keep rebalances and empty fetches short against the test broker. */
+export const fastConsumerTimings = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeInMs: 100 } as const;
+
+export function testLogger(service = 'test'): Logger {
+  return createLogger({ service, level: (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent' });
+}
