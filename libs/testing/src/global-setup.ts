@@ -3,7 +3,7 @@
 import { allTopics } from '../../kafka/src/topics';
 import { ensureMockBrokerBuilt, startMockBroker, type MockBroker } from '../../kafka-mock-broker/src/index';
 /* eslint-enable @nx/enforce-module-boundaries */
-import { assertPostgresReachable } from './postgres';
+import { assertPostgresReachable } from './postgres-server';
 
 declare global {
   var __shopMockBroker: MockBroker | undefined;

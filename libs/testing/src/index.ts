@@ -1,3 +1,4 @@
+export * from './postgres-server';
 export * from './postgres';
 export * from './kafka';
 export * from './eventually';
