@@ -39,11 +39,31 @@ export const kafkaEnv = {
   KAFKA_BROKERS: z
     .string()
     .min(1)
-    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    )
     .describe('Comma-separated Kafka bootstrap servers, host:port.'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .default('')
+    .describe('Prepended to every topic name, so that several environments can share one cluster.'),
   KAFKA_FETCH_MAX_WAIT_MS: durationMs('Longest a fetch waits for new messages before it returns empty.', 500),
-  KAFKA_SESSION_TIMEOUT_MS: durationMs('Consumer group session timeout; a rebalance waits about this long.', 30_000),
+  KAFKA_SESSION_TIMEOUT_MS: durationMs(
+    'Consumer group session timeout; a rebalance waits about this long.',
+    30_000,
+  ),
 };
+
+/** A PEM key given inline; `\n` escapes are accepted so that it fits on one line of an env file. */
+export const pemKey = (description: string) =>
+  z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n'))
+    .refine((value) => /-----BEGIN [A-Z ]*KEY-----/.test(value), 'must be a PEM-encoded key')
+    .describe(description);
 
 /** A gRPC peer address: `host:port`, a comma-separated list of replicas, or a `dns:///name:port` target. */
 export const grpcTarget = (description: string) => z.string().min(1).describe(description);

@@ -28,9 +28,9 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset so that defaults apply', () => {
-    expect(loadConfig(schema, { PGUSER: 'u', PGDATABASE: 'd', PGHOST: '', KAFKA_BROKERS: 'k:1' }).PGHOST).toBe(
-      '127.0.0.1',
-    );
+    expect(
+      loadConfig(schema, { PGUSER: 'u', PGDATABASE: 'd', PGHOST: '', KAFKA_BROKERS: 'k:1' }).PGHOST,
+    ).toBe('127.0.0.1');
   });
 
   it('describes the environment contract of a schema', () => {

@@ -18,7 +18,9 @@ export function loadConfig<Schema extends z.ZodType>(
   env: Environment = process.env,
 ): z.output<Schema> {
   // Empty strings are how shells and compose files say "unset"; treat them so, so defaults apply.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -30,7 +32,9 @@ export function loadConfig<Schema extends z.ZodType>(
 }
 
 /** The variables a schema reads, with their descriptions: the app's documented environment contract. */
-export function describeConfig(schema: z.ZodObject): { name: string; required: boolean; description: string }[] {
+export function describeConfig(
+  schema: z.ZodObject,
+): { name: string; required: boolean; description: string }[] {
   return Object.entries(schema.shape).map(([name, field]) => {
     const type = field as z.ZodType;
     return { name, required: !type.safeParse(undefined).success, description: type.description ?? '' };

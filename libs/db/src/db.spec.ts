@@ -1,6 +1,13 @@
 import { Client } from 'pg';
 import { adminConnection, createTestDatabase, type TestDatabase } from '@shop/testing';
-import { dropDatabase, provisionDatabase, runMigrations, withTransaction, createPool, type Migration } from './index';
+import {
+  dropDatabase,
+  provisionDatabase,
+  runMigrations,
+  withTransaction,
+  createPool,
+  type Migration,
+} from './index';
 
 const migrations: Migration[] = [
   { name: '0001-create-widgets', up: 'CREATE TABLE widgets (id int PRIMARY KEY, label text NOT NULL)' },
@@ -23,7 +30,10 @@ describe('db', () => {
   });
 
   it('lets replicas that start together migrate once', async () => {
-    const more: Migration[] = [...migrations, { name: '0003-index', up: 'CREATE INDEX widgets_label ON widgets (label)' }];
+    const more: Migration[] = [
+      ...migrations,
+      { name: '0003-index', up: 'CREATE INDEX widgets_label ON widgets (label)' },
+    ];
     const runs = await Promise.all([runMigrations(db.pool, more), runMigrations(db.pool, more)]);
     expect(runs.flat()).toEqual(['0003-index']);
   });
@@ -34,12 +44,16 @@ describe('db', () => {
       { name: '0004-broken', up: 'CREATE TABLE gadgets (id int); SELECT no_such_function()' },
     ];
     await expect(runMigrations(db.pool, failing)).rejects.toThrow(/no_such_function/);
-    const { rows } = await db.pool.query("SELECT to_regclass('gadgets') AS t, (SELECT count(*) FROM schema_migrations WHERE name = '0004-broken')::int AS n");
+    const { rows } = await db.pool.query(
+      "SELECT to_regclass('gadgets') AS t, (SELECT count(*) FROM schema_migrations WHERE name = '0004-broken')::int AS n",
+    );
     expect(rows[0]).toEqual({ t: null, n: 0 });
   });
 
   it('commits a transaction that succeeds and rolls back one that throws', async () => {
-    await withTransaction(db.pool, (client) => client.query("INSERT INTO widgets (id, label) VALUES (2, 'b')"));
+    await withTransaction(db.pool, (client) =>
+      client.query("INSERT INTO widgets (id, label) VALUES (2, 'b')"),
+    );
     await expect(
       withTransaction(db.pool, async (client) => {
         await client.query("INSERT INTO widgets (id, label) VALUES (3, 'c')");
@@ -65,8 +79,13 @@ describe('provisionDatabase', () => {
     const target = { database: name, role: name, password: 'secret-1' };
     await Promise.all([provisionDatabase(admin, target), provisionDatabase(admin, target)]);
     await provisionDatabase(admin, target);
-    const pool = createPool({ ...admin, user: name, password: 'secret-1', database: name }, { applicationName: 'spec' });
-    const { rows } = await pool.query<{ user: string; db: string }>('SELECT current_user AS user, current_database() AS db');
+    const pool = createPool(
+      { ...admin, user: name, password: 'secret-1', database: name },
+      { applicationName: 'spec' },
+    );
+    const { rows } = await pool.query<{ user: string; db: string }>(
+      'SELECT current_user AS user, current_database() AS db',
+    );
     await pool.end();
     expect(rows[0]).toEqual({ user: name, db: name });
   });

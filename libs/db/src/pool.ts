@@ -69,5 +69,11 @@ export function connectionFromEnv(env: {
   PGPASSWORD?: string | undefined;
   PGDATABASE: string;
 }): PostgresConnection {
-  return { host: env.PGHOST, port: env.PGPORT, user: env.PGUSER, password: env.PGPASSWORD, database: env.PGDATABASE };
+  return {
+    host: env.PGHOST,
+    port: env.PGPORT,
+    user: env.PGUSER,
+    password: env.PGPASSWORD,
+    database: env.PGDATABASE,
+  };
 }

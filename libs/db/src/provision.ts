@@ -28,8 +28,11 @@ export async function provisionDatabase(admin: PostgresConnection, target: Datab
   await client.connect();
   try {
     const role = escapeIdentifier(target.role);
-    const login = target.password === undefined ? 'LOGIN' : `LOGIN PASSWORD ${escapeLiteral(target.password)}`;
-    const { rowCount: roleExists } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [target.role]);
+    const login =
+      target.password === undefined ? 'LOGIN' : `LOGIN PASSWORD ${escapeLiteral(target.password)}`;
+    const { rowCount: roleExists } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [
+      target.role,
+    ]);
     if (roleExists) await client.query(`ALTER ROLE ${role} ${login}`);
     else await ignoring([DUPLICATE_OBJECT, UNIQUE_VIOLATION], client.query(`CREATE ROLE ${role} ${login}`));
 
@@ -38,7 +41,10 @@ export async function provisionDatabase(admin: PostgresConnection, target: Datab
       target.database,
     ]);
     if (!databaseExists) {
-      await ignoring([DUPLICATE_DATABASE, UNIQUE_VIOLATION], client.query(`CREATE DATABASE ${database} OWNER ${role}`));
+      await ignoring(
+        [DUPLICATE_DATABASE, UNIQUE_VIOLATION],
+        client.query(`CREATE DATABASE ${database} OWNER ${role}`),
+      );
     }
     await client.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
     await client.query(`GRANT ALL ON DATABASE ${database} TO ${role}`);

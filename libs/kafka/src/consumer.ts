@@ -124,9 +124,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         if (attempt >= maxAttempts) {
           if (kind === 'unknown') return deadLetter(message, error, attempt);
           // Transient: leave it uncommitted; kafkajs backs off and delivers it again.
-          throw new RedeliverLater(`redelivering after ${attempt} attempts: ${String(error)}`, { cause: error });
+          throw new RedeliverLater(`redelivering after ${attempt} attempts: ${String(error)}`, {
+            cause: error,
+          });
         }
-        logger.warn({ err: error, attempt, offset: message.offset, topic: message.topic }, 'handling failed, retrying');
+        logger.warn(
+          { err: error, attempt, offset: message.offset, topic: message.topic },
+          'handling failed, retrying',
+        );
         if (stopping) throw new RedeliverLater('stopping', { cause: error });
         await sleep(Math.min(initialBackoffMs * 2 ** (attempt - 1), 5_000));
       }

@@ -10,7 +10,11 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
     },
   });
   const lines = (): Record<string, unknown>[] =>
-    chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { stream, lines };
 }
 
@@ -19,13 +23,21 @@ describe('logger', () => {
     const { stream, lines } = capture();
     createLogger({ service: 'orders-service', destination: stream }).info({ orderId: 'o1' }, 'order created');
     const [line] = lines();
-    expect(line).toMatchObject({ service: 'orders-service', level: 'info', orderId: 'o1', msg: 'order created' });
+    expect(line).toMatchObject({
+      service: 'orders-service',
+      level: 'info',
+      orderId: 'o1',
+      msg: 'order created',
+    });
     expect(new Date(String(line?.['time'])).toISOString()).toBe(line?.['time']);
   });
 
   it('never writes a password', () => {
     const { stream, lines } = capture();
-    createLogger({ service: 'users-service', destination: stream }).info({ password: 'hunter22' }, 'register');
+    createLogger({ service: 'users-service', destination: stream }).info(
+      { password: 'hunter22' },
+      'register',
+    );
     expect(JSON.stringify(lines())).not.toContain('hunter22');
   });
 });

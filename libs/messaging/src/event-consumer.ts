@@ -57,7 +57,8 @@ export function startEventConsumer(options: EventConsumerOptions): Promise<Runni
     ...consumerOptions,
     async handle(message) {
       const event = decodeEnvelope(message);
-      const handler = handlers[event.type] as ((event: ReceivedEvent<EventTypeName>) => Promise<void>) | undefined;
+      const handler = handlers[event.type] as
+        ((event: ReceivedEvent<EventTypeName>) => Promise<void>) | undefined;
       await handler?.(event);
     },
   });

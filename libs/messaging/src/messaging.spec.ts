@@ -61,12 +61,24 @@ describe('outbox, relay and event consumer', () => {
     const appended: string[] = [];
     for (const orderId of ['o1', 'o2', 'o1', 'o3', 'o1']) {
       await withTransaction(db.pool, async (client) => {
-        appended.push(await appendToOutbox(client, { topic, type: 'orders.v1.OrderCreated', aggregateId: orderId, payload: orderCreated(orderId) }));
+        appended.push(
+          await appendToOutbox(client, {
+            topic,
+            type: 'orders.v1.OrderCreated',
+            aggregateId: orderId,
+            payload: orderCreated(orderId),
+          }),
+        );
       });
     }
     // A rolled-back transaction leaves no event behind.
     await withTransaction(db.pool, async (client) => {
-      await appendToOutbox(client, { topic, type: 'orders.v1.OrderCreated', aggregateId: 'ghost', payload: orderCreated('ghost') });
+      await appendToOutbox(client, {
+        topic,
+        type: 'orders.v1.OrderCreated',
+        aggregateId: 'ghost',
+        payload: orderCreated('ghost'),
+      });
       throw new Error('rollback');
     }).catch(() => undefined);
 
@@ -86,7 +98,9 @@ describe('outbox, relay and event consumer', () => {
             // Delivered twice on purpose: the second delivery must find the event already handled.
             for (let i = 0; i < 2; i++) {
               await handleOnce(db.pool, event, (client) =>
-                client.query('INSERT INTO effects (order_id) VALUES ($1)', [event.payload.orderId]).then(() => undefined),
+                client
+                  .query('INSERT INTO effects (order_id) VALUES ($1)', [event.payload.orderId])
+                  .then(() => undefined),
               );
             }
           },
@@ -125,7 +139,12 @@ describe('outbox, relay and event consumer', () => {
       }),
     );
     const dlq: { value: string; headers: Record<string, string> }[] = [];
-    const dltReader = kafka.consumer({ groupId: `${prefix}dlt-reader`, sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+    const dltReader = kafka.consumer({
+      groupId: `${prefix}dlt-reader`,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+      maxWaitTimeInMs: 100,
+    });
     await dltReader.connect();
     await dltReader.subscribe({ topic: deadLetters, fromBeginning: true });
     await dltReader.run({
@@ -136,7 +155,12 @@ describe('outbox, relay and event consumer', () => {
     });
 
     await withTransaction(db.pool, (client) =>
-      appendToOutbox(client, { topic: poisonTopic, type: 'orders.v1.OrderCreated', aggregateId: 'p1', payload: orderCreated('p1') }),
+      appendToOutbox(client, {
+        topic: poisonTopic,
+        type: 'orders.v1.OrderCreated',
+        aggregateId: 'p1',
+        payload: orderCreated('p1'),
+      }),
     );
     const producer = kafka.producer();
     await producer.connect();
@@ -144,7 +168,12 @@ describe('outbox, relay and event consumer', () => {
     await producer.disconnect();
     relay?.wake();
     await withTransaction(db.pool, (client) =>
-      appendToOutbox(client, { topic: poisonTopic, type: 'orders.v1.OrderCreated', aggregateId: 'p2', payload: orderCreated('p2') }),
+      appendToOutbox(client, {
+        topic: poisonTopic,
+        type: 'orders.v1.OrderCreated',
+        aggregateId: 'p2',
+        payload: orderCreated('p2'),
+      }),
     );
     relay?.wake();
 

@@ -74,9 +74,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const acquireLeadership = async (): Promise<boolean> => {
     if (leader) return true;
     const client = await options.pool.connect();
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-      LOCK_KEY,
-    ]);
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [LOCK_KEY],
+    );
     if (rows[0]?.locked) {
       leader = client;
       logger.info('outbox relay is the active publisher');

@@ -5,7 +5,10 @@ import { createLogger, type Logger } from '@shop/logger';
 /** The broker the global set-up started (or the one `KAFKA_BROKERS` named). */
 export function testBrokers(): string[] {
   const brokers = process.env['KAFKA_BROKERS'];
-  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run the tests through jest, whose global set-up starts a broker');
+  if (!brokers)
+    throw new Error(
+      'KAFKA_BROKERS is not set: run the tests through jest, whose global set-up starts a broker',
+    );
   return brokers.split(',');
 }
 
@@ -22,8 +25,15 @@ export function testKafka(clientId = 'test'): Kafka {
 }
 
 /** Consumer timings that keep rebalances and empty fetches short against the test broker. */
-export const fastConsumerTimings = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeInMs: 100 } as const;
+export const fastConsumerTimings = {
+  sessionTimeoutMs: 6_000,
+  heartbeatIntervalMs: 500,
+  maxWaitTimeInMs: 100,
+} as const;
 
 export function testLogger(service = 'test'): Logger {
-  return createLogger({ service, level: (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent' });
+  return createLogger({
+    service,
+    level: (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent',
+  });
 }

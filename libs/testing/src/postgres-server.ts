@@ -37,4 +37,3 @@ export async function assertPostgresReachable(admin = adminConnection()): Promis
     await client.end().catch(() => undefined);
   }
 }
-

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createPool, dropDatabase, provisionDatabase, runMigrations, type Migration, type Pool, type PostgresConnection } from '@shop/db';
+import {
+  createPool,
+  dropDatabase,
+  provisionDatabase,
+  runMigrations,
+  type Migration,
+  type Pool,
+  type PostgresConnection,
+} from '@shop/db';
 import { adminConnection } from './postgres-server';
 
 export interface TestDatabase {
@@ -17,7 +25,8 @@ export async function createTestDatabase(
   migrations: readonly Migration[] = [],
 ): Promise<TestDatabase> {
   const admin = adminConnection();
-  const name = `test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`.slice(0, 63);
+  const name =
+    `test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`.slice(0, 63);
   await provisionDatabase(admin, { database: name, role: name, password: admin.password });
   const connection: PostgresConnection = { ...admin, user: name, database: name };
   const pool = createPool(connection, { applicationName: name, max: 5 });

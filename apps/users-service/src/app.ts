@@ -1,0 +1,55 @@
+import { descriptorSet } from '@shop/contracts';
+import type { Pool } from '@shop/db';
+import { createGrpcServer } from '@shop/grpc';
+import { TOPICS } from '@shop/kafka';
+import type { Logger } from '@shop/logger';
+import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import type { Kafka } from 'kafkajs';
+import type { UsersConfig } from './config';
+import { createUserRepository } from './data-access/user-repository';
+import { createAccessTokenIssuer } from './domain/access-tokens';
+import { createUserUseCases } from './domain/users';
+import { usersGrpcService } from './entry-points/grpc/users-grpc-service';
+
+export interface UsersServiceDeps {
+  config: UsersConfig;
+  pool: Pool;
+  kafka: Kafka;
+  logger: Logger;
+}
+
+/** Builds the users service without starting it, so a test can start it in-process on port 0. */
+export function createUsersService({ config, pool, kafka, logger }: UsersServiceDeps) {
+  let relay: OutboxRelay | undefined;
+  const useCases = createUserUseCases({
+    pool,
+    users: createUserRepository(pool),
+    tokens: createAccessTokenIssuer({
+      privateKeyPem: config.JWT_PRIVATE_KEY,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.JWT_TTL_SECONDS,
+    }),
+    userEventsTopic: `${config.KAFKA_TOPIC_PREFIX}${TOPICS.userEvents.name}`,
+    eventsWritten: () => relay?.wake(),
+  });
+  const grpc = createGrpcServer({
+    services: [usersGrpcService(useCases, logger)],
+    logger,
+    reflection: descriptorSet(),
+  });
+
+  return {
+    useCases,
+    /** Starts serving and publishing; resolves with the bound gRPC port. */
+    async start(): Promise<number> {
+      relay = startOutboxRelay({ pool, kafka, logger });
+      return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+    },
+    /** Drains gRPC calls first, then stops publishing: events written by the last calls still go out. */
+    async stop(): Promise<void> {
+      await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
+      await relay?.stop();
+    },
+  };
+}

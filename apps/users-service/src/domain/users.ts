@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { withTransaction, sqlState, UNIQUE_VIOLATION, type Pool } from '@shop/db';
+import { alreadyExists, invalidArgument, notFound, unauthenticated } from '@shop/errors';
+import { appendToOutbox } from '@shop/messaging';
+import type { UserRecord, UserRepository } from '../data-access/user-repository';
+import type { AccessToken, AccessTokenIssuer } from './access-tokens';
+import { decoyHash, hashPassword, verifyPassword } from './passwords';
+import { normalizeEmail, validateRegistration, type Registration } from './registration-rules';
+
+export type User = Omit<UserRecord, 'passwordHash'>;
+
+export interface UserUseCasesDeps {
+  pool: Pool;
+  users: UserRepository;
+  tokens: AccessTokenIssuer;
+  userEventsTopic: string;
+  /** Told after a commit that wrote events, so the relay publishes them without waiting for its poll. */
+  eventsWritten: () => void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const withoutSecret = ({ passwordHash: _, ...user }: UserRecord): User => user;
+
+export function createUserUseCases(deps: UserUseCasesDeps) {
+  return {
+    /** Registers a user and announces it (UserRegistered) in the same transaction. */
+    async register(input: Registration): Promise<User> {
+      const registration = validateRegistration(input);
+      const passwordHash = await hashPassword(registration.password);
+      try {
+        const user = await withTransaction(deps.pool, async (client) => {
+          const created = await deps.users.insert(client, {
+            id: randomUUID(),
+            email: registration.email,
+            name: registration.name,
+            passwordHash,
+          });
+          await appendToOutbox(client, {
+            topic: deps.userEventsTopic,
+            type: 'users.v1.UserRegistered',
+            aggregateId: created.id,
+            payload: {
+              userId: created.id,
+              email: created.email,
+              name: created.name,
+              registeredAt: created.createdAt,
+            },
+          });
+          return created;
+        });
+        deps.eventsWritten();
+        return withoutSecret(user);
+      } catch (error) {
+        if (sqlState(error) === UNIQUE_VIOLATION)
+          throw alreadyExists('A user with this email is already registered');
+        throw error;
+      }
+    },
+
+    /** One answer for an unknown email and a wrong password, in the same time, so neither leaks. */
+    async authenticate(email: string, password: string): Promise<AccessToken> {
+      const user = await deps.users.findByEmail(normalizeEmail(email));
+      const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      if (!user || !matches) throw unauthenticated('Invalid email or password');
+      return deps.tokens.issue(user);
+    },
+
+    async getUser(id: string): Promise<User> {
+      if (!UUID.test(id))
+        throw invalidArgument('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
+      const user = await deps.users.findById(id);
+      if (!user) throw notFound(`User ${id} not found`);
+      return withoutSecret(user);
+    },
+  };
+}
+
+export type UserUseCases = ReturnType<typeof createUserUseCases>;

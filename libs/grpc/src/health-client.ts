@@ -1,0 +1,76 @@
+import {
+  makeGenericClientConstructor,
+  type CallOptions,
+  type Client,
+  type ClientReadableStream,
+} from '@grpc/grpc-js';
+import { AppError } from '@shop/errors';
+import { service as healthDefinition } from 'grpc-health-check';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { call, type UnaryMethod } from './call';
+import { createClient, type GrpcClientConstructor } from './grpc-client';
+
+export interface HealthCheckRequest {
+  /** A service's full name, or '' for the whole server. */
+  service: string;
+}
+
+export interface HealthCheckResponse {
+  status: 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+}
+
+/** A client of the standard grpc.health.v1.Health service, as served by createGrpcServer. */
+export interface HealthClient extends Client {
+  check: UnaryMethod<HealthCheckRequest, HealthCheckResponse>;
+  /** Streams the status now and on every change, until cancelled. */
+  watch(
+    request: HealthCheckRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<HealthCheckResponse>;
+}
+
+// grpc-health-check loads health.proto with enums as strings, hence the string statuses above.
+export const HealthClient = makeGenericClientConstructor(
+  healthDefinition,
+  'grpc.health.v1.Health',
+) as unknown as GrpcClientConstructor<HealthClient>;
+
+const POLL_INTERVAL_MS = 100;
+const ATTEMPT_TIMEOUT_MS = 1_000;
+
+/**
+ * Resolves once `address` reports SERVING for `service` ('' is the whole server), for start-up ordering
+ * and tests; rejects with UNAVAILABLE after `timeoutMs`.
+ */
+export async function waitUntilServing(address: string, timeoutMs: number, service = ''): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const client = createClient(HealthClient, address, {
+    deadlineMs: ATTEMPT_TIMEOUT_MS,
+    // gRPC's reconnect backoff grows to two minutes; a server that is about to start should be seen soon.
+    channelOptions: {
+      'grpc.initial_reconnect_backoff_ms': POLL_INTERVAL_MS,
+      'grpc.max_reconnect_backoff_ms': 1_000,
+    },
+  });
+  let lastProblem: unknown;
+  try {
+    for (;;) {
+      try {
+        const deadline = Math.min(until, Date.now() + ATTEMPT_TIMEOUT_MS);
+        const { status } = await call(client.check.bind(client), { service }, { deadline });
+        if (status === 'SERVING') return;
+        lastProblem = status;
+      } catch (error) {
+        lastProblem = error;
+      }
+      if (Date.now() + POLL_INTERVAL_MS >= until) {
+        throw new AppError('UNAVAILABLE', `${address} is not serving after ${timeoutMs} ms`, {
+          cause: lastProblem,
+        });
+      }
+      await sleep(POLL_INTERVAL_MS);
+    }
+  } finally {
+    client.close();
+  }
+}

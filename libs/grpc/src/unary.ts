@@ -1,0 +1,43 @@
+import type { handleUnaryCall, ServerUnaryCall, StatusObject } from '@grpc/grpc-js';
+import { errorCodeToGrpcStatus, toPublicError } from '@shop/errors';
+import type { Logger } from '@shop/logger';
+import { detailsToMetadata } from './error-details';
+
+/** A unary handler as the domain would like to write it: the request in, the response out, errors thrown. */
+export type UnaryHandler<Request, Response> = (
+  request: Request,
+  call: ServerUnaryCall<Request, Response>,
+) => Promise<Response>;
+
+/**
+ * Adapts an async handler to grpc-js's callback style, which is what ts-proto's `XxxServiceServer`
+ * interfaces expect. A thrown operational AppError is answered with its mapped status, its message, and
+ * its details in the `error-details-bin` trailer (see error-details.ts). Anything else is a bug: the
+ * client gets INTERNAL with a generic message, and the error with its stack goes to the log only.
+ */
+export function unary<Request, Response>(
+  handler: UnaryHandler<Request, Response>,
+  logger: Logger,
+): handleUnaryCall<Request, Response> {
+  return (call, callback) => {
+    // Wrapping in a promise turns a handler that throws before its first await into a rejection too.
+    new Promise<Response>((resolve) => resolve(handler(call.request, call))).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toStatus(error, call, logger)),
+    );
+  };
+}
+
+function toStatus(
+  error: unknown,
+  call: ServerUnaryCall<unknown, unknown>,
+  logger: Logger,
+): Partial<StatusObject> {
+  const shown = toPublicError(error);
+  if (shown !== error) logger.error({ err: error, method: call.getPath() }, 'gRPC handler failed');
+  return {
+    code: errorCodeToGrpcStatus(shown.code),
+    details: shown.message,
+    metadata: detailsToMetadata(shown.details),
+  };
+}
