@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', '**/.cache', 'libs/contracts/src/generated/**'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/.nx',
+      '**/.cache',
+      'libs/contracts/src/generated/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
@@ -32,6 +39,7 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
           ],
         },
       ],
@@ -39,11 +47,18 @@ export default tseslint.config(
   },
   {
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/testing/**', 'libs/kafka-mock-broker/**'],
+    ignores: ['**/*.spec.ts', 'libs/testing/**', 'libs/kafka-mock-broker/**', 'libs/stack/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@shop/testing', '@shop/kafka-mock-broker'], message: 'Test tooling belongs in spec files.' }] },
+        {
+          patterns: [
+            {
+              group: ['@shop/testing', '@shop/kafka-mock-broker'],
+              message: 'Test tooling belongs in spec files.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -51,7 +66,13 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
     },
   },
   {

@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './kafka';
 export * from './eventually';
 export * from './keys';
+export * from './smtp-capture';

@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
+import { adminConnection, eventually, startSmtpCapture, type SmtpCapture } from '@shop/testing';
+import { shopClient, type Order, type ShopClient } from './shop-client';
+
+/**
+ * The shop end to end: the real apps as processes, the real broker and Postgres, a real SMTP server,
+ * driven only through the gateway's public HTTP API.
+ */
+describe('the shop, end to end', () => {
+  const run = randomBytes(3).toString('hex');
+  let stack: Stack;
+  let smtp: SmtpCapture;
+  let shop: ShopClient;
+  const email = (who: string) => `${who}-${run}@example.com`;
+
+  const settled = (token: string, id: string) =>
+    eventually(
+      async () => {
+        const { body } = await shop.getOrder(token, id);
+        if (body.status === 'PENDING') throw new Error(`order ${id} is still PENDING`);
+        return body;
+      },
+      60_000,
+      200,
+    );
+
+  const mailsTo = (address: string) => smtp.mails.filter((mail) => mail.to.includes(address));
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    stack = await startStack({
+      postgres: adminConnection(),
+      kafkaBrokers: process.env['KAFKA_BROKERS'],
+      smtpUrl: smtp.url,
+      ports: 'free',
+      databasePrefix: `e2e_${run}_`,
+      topicPrefix: `e2e-${run}.`,
+      temporaryDatabases: true,
+      logDir: join(WORKSPACE_ROOT, 'tmp', 'e2e', run),
+      env: {
+        LOG_LEVEL: 'info',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        KAFKA_FETCH_MAX_WAIT_MS: '100',
+        CARD_NETWORK_LATENCY_MS: '5',
+        CARD_NETWORK_JITTER_MS: '5',
+      },
+    });
+    shop = shopClient(stack.gatewayUrl);
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await smtp?.stop();
+  }, 60_000);
+
+  it('registers a customer who logs in, sees themself, and gets a welcome mail', async () => {
+    const registered = await shop.request('POST', '/v1/users', {
+      body: { email: email('ada'), name: 'Ada Lovelace', password: 'analytical engine' },
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ email: email('ada'), name: 'Ada Lovelace' });
+    expect(JSON.stringify(registered.body)).not.toMatch(/analytical|password|hash/i);
+
+    const again = await shop.request('POST', '/v1/users', {
+      body: { email: email('ada'), name: 'Ada again', password: 'another password' },
+    });
+    expect(again.status).toBe(409);
+
+    const token = await shop.request<{ accessToken: string; tokenType: string; expiresIn: number }>(
+      'POST',
+      '/v1/auth/token',
+      {
+        body: { email: email('ada'), password: 'analytical engine' },
+      },
+    );
+    expect(token.status).toBe(200);
+    expect(token.body).toMatchObject({ tokenType: 'Bearer', expiresIn: expect.any(Number) as number });
+
+    const me = await shop.request('GET', '/v1/users/me', { token: token.body.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: registered.body['id'], email: email('ada') });
+
+    await eventually(() => expect(mailsTo(email('ada'))).toHaveLength(1), 30_000);
+    expect(mailsTo(email('ada'))[0]?.subject).toMatch(/welcome/i);
+  });
+
+  it('answers bad credentials with one 401, whether the email is unknown or the password wrong', async () => {
+    await shop.signUp(email('grace'));
+    const wrong = await shop.request('POST', '/v1/auth/token', {
+      body: { email: email('grace'), password: 'not the password' },
+    });
+    const unknown = await shop.request('POST', '/v1/auth/token', {
+      body: { email: email('nobody'), password: 'not the password' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+  });
+
+  it('confirms an order paid with a good card and mails the confirmation', async () => {
+    const customer = await shop.signUp(email('visa'));
+    const placed = await shop.placeOrder(customer.token, 'pm_card_visa');
+    expect(placed.status).toBe(202);
+    expect(placed.body).toMatchObject({ status: 'PENDING', totalCents: 2500, currency: 'EUR' });
+    expect(placed.headers.get('location')).toBe(`/v1/orders/${placed.body.id}`);
+
+    const order = await settled(customer.token, placed.body.id);
+    expect(order).toMatchObject({ status: 'CONFIRMED', payment: { outcome: 'SUCCEEDED' } });
+    await eventually(
+      () => expect(mailsTo(customer.email).filter((mail) => /confirmed/i.test(mail.subject))).toHaveLength(1),
+      30_000,
+    );
+  });
+
+  it('cancels an order whose card is declined, says why, and mails the failure notice', async () => {
+    const customer = await shop.signUp(email('declined'));
+    const placed = await shop.placeOrder(customer.token, 'pm_card_chargeDeclined');
+    expect(placed.status).toBe(202);
+
+    const order = await settled(customer.token, placed.body.id);
+    expect(order).toMatchObject({
+      status: 'CANCELLED',
+      payment: { outcome: 'FAILED', declineCode: 'card_declined' },
+    });
+    expect(order.cancellationReason).toMatch(/declined/i);
+    await eventually(
+      () => expect(mailsTo(customer.email).filter((mail) => /cancelled/i.test(mail.subject))).toHaveLength(1),
+      30_000,
+    );
+  });
+
+  it('places one order for a retried request with the same Idempotency-Key, and rejects the key with another body', async () => {
+    const customer = await shop.signUp(email('retry'));
+    const key = `checkout-${run}`;
+    const first = await shop.placeOrder(customer.token, 'pm_card_visa', key);
+    const retry = await shop.placeOrder(customer.token, 'pm_card_visa', key);
+    expect([first.status, retry.status]).toEqual([202, 202]);
+    expect(retry.body.id).toBe(first.body.id);
+
+    const otherBody = await shop.placeOrder(customer.token, 'pm_card_chargeDeclined', key);
+    expect([409, 422]).toContain(otherBody.status);
+
+    await settled(customer.token, first.body.id);
+    const { body } = await shop.listOrders(customer.token);
+    expect(body.items.map((order) => order.id)).toEqual([first.body.id]);
+    await eventually(
+      () => expect(mailsTo(customer.email).filter((mail) => /confirmed/i.test(mail.subject))).toHaveLength(1),
+      30_000,
+    );
+  });
+
+  it('settles 50 concurrent orders, each with exactly one payment and one mail', async () => {
+    const customer = await shop.signUp(email('busy'));
+    const placed = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        shop.placeOrder(
+          customer.token,
+          i % 5 === 0 ? 'pm_card_chargeDeclinedInsufficientFunds' : 'pm_card_visa',
+        ),
+      ),
+    );
+    expect(placed.map((response) => response.status)).toEqual(Array(50).fill(202));
+    const ids = placed.map((response) => response.body.id);
+    expect(new Set(ids).size).toBe(50);
+
+    const orders: Order[] = await Promise.all(ids.map((id) => settled(customer.token, id)));
+    expect(orders.filter((order) => order.status === 'CONFIRMED')).toHaveLength(40);
+    expect(orders.filter((order) => order.status === 'CANCELLED')).toHaveLength(10);
+    expect(new Set(orders.map((order) => order.payment?.id)).size).toBe(50);
+
+    const orderMails = () => mailsTo(customer.email).filter((mail) => /order/i.test(mail.subject));
+    await eventually(() => expect(orderMails()).toHaveLength(50), 60_000);
+    for (const id of ids) {
+      expect(orderMails().filter((mail) => mail.raw.includes(id))).toHaveLength(1);
+    }
+  });
+
+  it('hides one customer’s order from another', async () => {
+    const owner = await shop.signUp(email('owner'));
+    const stranger = await shop.signUp(email('stranger'));
+    const placed = await shop.placeOrder(owner.token, 'pm_card_visa');
+    expect((await shop.getOrder(stranger.token, placed.body.id)).status).toBe(404);
+    expect((await shop.getOrder(owner.token, '3f1c2d9e-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await shop.listOrders(stranger.token)).body.items).toEqual([]);
+  });
+
+  describe('bad input is a 4xx with one error shape, and writes nothing', () => {
+    let customer: { token: string; email: string };
+    beforeAll(async () => {
+      customer = await shop.signUp(email('careful'));
+    });
+
+    const goodOrder = {
+      items: [{ sku: 'BOOK-42', quantity: 1, unitPriceCents: 100 }],
+      currency: 'EUR',
+      paymentMethod: 'pm_card_visa',
+    };
+    const cases: [string, () => Parameters<ShopClient['request']>, number][] = [
+      [
+        'malformed JSON',
+        () => ['POST', '/v1/orders', { token: customer.token, rawBody: '{"items": [' }],
+        400,
+      ],
+      [
+        'a wrong type',
+        () => ['POST', '/v1/orders', { token: customer.token, body: { ...goodOrder, items: 'many' } }],
+        400,
+      ],
+      [
+        'a missing field',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: { items: goodOrder.items, currency: 'EUR' } },
+        ],
+        400,
+      ],
+      [
+        'a negative quantity',
+        () => [
+          'POST',
+          '/v1/orders',
+          {
+            token: customer.token,
+            body: { ...goodOrder, items: [{ sku: 'A', quantity: -1, unitPriceCents: 1 }] },
+          },
+        ],
+        400,
+      ],
+      [
+        'an unknown payment method',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: { ...goodOrder, paymentMethod: 'pm_card_mastercard_gold' } },
+        ],
+        400,
+      ],
+      [
+        'a huge body',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, rawBody: JSON.stringify({ ...goodOrder, pad: 'x'.repeat(2_000_000) }) },
+        ],
+        413,
+      ],
+      ['no token', () => ['POST', '/v1/orders', { body: goodOrder }], 401],
+      [
+        'a forged token',
+        () => ['POST', '/v1/orders', { token: `${customer.token.slice(0, -4)}AAAA`, body: goodOrder }],
+        401,
+      ],
+    ];
+
+    it.each(cases)('%s', async (_label, build, expected) => {
+      const before = (await shop.listOrders(customer.token)).body.items.length;
+      const response = await shop.request(...build());
+      expect(response.status).toBe(expected);
+      expect(response.body).toMatchObject({
+        error: { code: expect.any(String) as string, message: expect.any(String) as string },
+      });
+      expect((await shop.listOrders(customer.token)).body.items).toHaveLength(before);
+    });
+
+    it.each([
+      ['SQL', "Robert'); DROP TABLE users;--"],
+      ['HTML', '<img src=x onerror=alert(1)>'],
+    ])('a name with %s in it is refused, and no such customer exists afterwards', async (_label, name) => {
+      const who = email(`odd-${_label.toLowerCase()}`);
+      const response = await shop.request('POST', '/v1/users', {
+        body: { email: who, name, password: 'long enough pass' },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+      const login = await shop.request('POST', '/v1/auth/token', {
+        body: { email: who, password: 'long enough pass' },
+      });
+      expect(login.status).toBe(401);
+    });
+  });
+});

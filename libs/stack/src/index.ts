@@ -1,0 +1,3 @@
+export * from './apps';
+export * from './start-stack';
+export { freePort } from './ports';

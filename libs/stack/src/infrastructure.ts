@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allTopics } from '@shop/kafka';
+import { startMockBroker } from '@shop/kafka-mock-broker';
+import { freePort } from './ports';
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+/** The Kafka-protocol broker the stack uses: the one named, or a mock cluster with the shop's topics. */
+export async function startBroker(given: string | undefined): Promise<{ brokers: string } & Running> {
+  if (given) return { brokers: given, stop: () => Promise.resolve() };
+  const broker = await startMockBroker({ topics: allTopics() });
+  return { brokers: broker.bootstrapServers, stop: () => broker.stop() };
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.end(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+export interface MailCatcher extends Running {
+  smtpUrl: string;
+  webUrl: string | undefined;
+}
+
+/** The mail catcher (MailDev: SMTP in, a web UI to read what arrived), unless an SMTP server is named. */
+export async function startMailCatcher(
+  given: string | undefined,
+  ports: { smtp?: number; web?: number } = {},
+): Promise<MailCatcher> {
+  if (given) return { smtpUrl: given, webUrl: undefined, stop: () => Promise.resolve() };
+  const smtp = ports.smtp ?? (await freePort());
+  const web = ports.web ?? (await freePort());
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('maildev/bin/maildev'),
+      '--smtp',
+      String(smtp),
+      '--web',
+      String(web),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--silent',
+    ],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await Promise.race([
+    waitForPort(smtp, 20_000),
+    exited.then(() => {
+      throw new Error('the mail catcher exited at start-up');
+    }),
+  ]);
+  return {
+    smtpUrl: `smtp://127.0.0.1:${smtp}`,
+    webUrl: `http://127.0.0.1:${web}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
