@@ -1,0 +1,60 @@
+import { descriptorSet } from '@shop/contracts';
+import type { Pool } from '@shop/db';
+import { createGrpcServer } from '@shop/grpc';
+import { TOPICS, type RunningConsumer } from '@shop/kafka';
+import type { Logger } from '@shop/logger';
+import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import type { Kafka } from 'kafkajs';
+import type { PaymentsConfig } from './config';
+import { createPaymentRepository } from './data-access/payment-repository';
+import { createSimulatedCardNetwork } from './data-access/simulated-card-network';
+import { createPaymentUseCases } from './domain/payments';
+import { paymentsGrpcService } from './entry-points/grpc/payments-grpc-service';
+import { startOrderEventsConsumer } from './entry-points/kafka/order-events-consumer';
+
+export interface PaymentsServiceDeps {
+  config: PaymentsConfig;
+  pool: Pool;
+  kafka: Kafka;
+  logger: Logger;
+}
+
+/** Builds the payments service without starting it, so a test can start it in-process on port 0. */
+export function createPaymentsService({ config, pool, kafka, logger }: PaymentsServiceDeps) {
+  let relay: OutboxRelay | undefined;
+  let consumer: RunningConsumer | undefined;
+  const useCases = createPaymentUseCases({
+    pool,
+    payments: createPaymentRepository(pool),
+    provider: createSimulatedCardNetwork({
+      latencyMs: config.CARD_NETWORK_LATENCY_MS,
+      jitterMs: config.CARD_NETWORK_JITTER_MS,
+    }),
+    paymentEventsTopic: `${config.KAFKA_TOPIC_PREFIX}${TOPICS.paymentEvents.name}`,
+    eventsWritten: () => relay?.wake(),
+  });
+  const grpc = createGrpcServer({
+    services: [paymentsGrpcService(useCases, logger)],
+    logger,
+    reflection: descriptorSet(),
+  });
+
+  return {
+    useCases,
+    /** Starts publishing, consuming and serving; resolves with the bound gRPC port. */
+    async start(): Promise<number> {
+      relay = startOutboxRelay({ pool, kafka, logger });
+      consumer = await startOrderEventsConsumer({ config, kafka, logger, useCases });
+      return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+    },
+    /**
+     * Drains gRPC calls, then finishes the events in hand, then stops publishing: the outcome events of
+     * the last charges still go out.
+     */
+    async stop(): Promise<void> {
+      await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
+      await consumer?.stop();
+      await relay?.stop();
+    },
+  };
+}
