@@ -1,0 +1,55 @@
+import { descriptorSet } from '@shop/contracts';
+import type { Pool } from '@shop/db';
+import { createGrpcServer } from '@shop/grpc';
+import type { RunningConsumer } from '@shop/kafka';
+import type { Logger } from '@shop/logger';
+import type { Kafka } from 'kafkajs';
+import { mailboxDomain, type EmailConfig } from './config';
+import { createEmailRepository } from './data-access/email-repository';
+import { createEmailLog } from './domain/email-log';
+import { createNotificationUseCases } from './domain/notifications';
+import { emailGrpcService } from './entry-points/grpc/email-grpc-service';
+import { startEmailEventConsumer } from './entry-points/kafka/email-event-consumer';
+import { createSmtpMailer } from './smtp/smtp-mailer';
+
+export interface EmailServiceDeps {
+  config: EmailConfig;
+  pool: Pool;
+  kafka: Kafka;
+  logger: Logger;
+}
+
+/** Builds the email service without starting it, so a test can start it in-process on port 0. */
+export function createEmailService({ config, pool, kafka, logger }: EmailServiceDeps) {
+  const emails = createEmailRepository(pool);
+  const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
+  const notifications = createNotificationUseCases({
+    emails,
+    mailer,
+    messageIdDomain: mailboxDomain(config.MAIL_FROM),
+    logger,
+  });
+  const emailLog = createEmailLog({ emails });
+  const grpc = createGrpcServer({
+    services: [emailGrpcService(emailLog, logger)],
+    logger,
+    reflection: descriptorSet(),
+  });
+  let consumer: RunningConsumer | undefined;
+
+  return {
+    notifications,
+    emailLog,
+    /** Starts consuming events and serving; resolves with the bound gRPC port. */
+    async start(): Promise<number> {
+      consumer = await startEmailEventConsumer({ config, kafka, logger, notifications });
+      return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+    },
+    /** Drains gRPC calls, then lets the consumer finish the mails in hand, then closes SMTP connections. */
+    async stop(): Promise<void> {
+      await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
+      await consumer?.stop();
+      mailer.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { formatMoney, greetingName, shortOrderId } from './format';
+import { escapeHtml, htmlDocument } from './html';
+import type { RenderedEmail } from './rendered-email';
+
+export interface CancelledOrder {
+  orderId: string;
+  reason: string;
+  totalCents: number;
+  currency: string;
+  customerEmail: string;
+  customerName: string;
+}
+
+export function orderCancelledEmail(order: CancelledOrder): RenderedEmail {
+  const name = greetingName(order.customerName, order.customerEmail);
+  const total = formatMoney(order.totalCents, order.currency);
+  const reason = order.reason.trim() || 'No reason was given.';
+  const subject = `Your order ${shortOrderId(order.orderId)} was cancelled`;
+  return {
+    template: 'order-cancelled',
+    to: order.customerEmail,
+    subject,
+    text: [
+      `Hello ${name},`,
+      '',
+      'we are sorry: your order was cancelled, and nothing was charged.',
+      '',
+      `Order: ${order.orderId}`,
+      `Total: ${total}`,
+      `Reason: ${reason}`,
+      '',
+      'The Shop',
+      '',
+    ].join('\n'),
+    html: htmlDocument(subject, [
+      `Hello ${escapeHtml(name)},`,
+      'we are sorry: your order was cancelled, and nothing was charged.',
+      `Order: <code>${escapeHtml(order.orderId)}</code><br>Total: ${escapeHtml(total)}<br>` +
+        `Reason: ${escapeHtml(reason)}`,
+      'The Shop',
+    ]),
+  };
+}

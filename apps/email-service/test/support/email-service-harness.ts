@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@shop/config';
+import {
+  emailV1,
+  encodeEventPayload,
+  eventsV1,
+  type EventMessage,
+  type EventTypeName,
+} from '@shop/contracts';
+import { createClient } from '@shop/grpc';
+import { createKafka, TOPICS } from '@shop/kafka';
+import {
+  createTestDatabase,
+  testBrokers,
+  testLogger,
+  uniqueTopicPrefix,
+  type TestDatabase,
+} from '@shop/testing';
+import type { Producer } from 'kafkajs';
+import { createEmailService } from '../../src/app';
+import { emailConfigSchema } from '../../src/config';
+import { migrations } from '../../src/data-access/migrations';
+
+export interface PublishedEvent<T extends EventTypeName> {
+  type: T;
+  aggregateId: string;
+  payload: EventMessage<T>;
+  /** A fresh one unless given: giving the same id twice is how a test redelivers an event. */
+  eventId?: string;
+}
+
+export interface EmailServiceHarness {
+  db: TestDatabase;
+  client: emailV1.EmailServiceClient;
+  /** The bound gRPC port. */
+  port: number;
+  prefix: string;
+  /** Publishes an event envelope as the owning service's relay would; resolves with its event id. */
+  publish<T extends EventTypeName>(event: PublishedEvent<T>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const topicOf = (type: EventTypeName) =>
+  type.startsWith('users.') ? TOPICS.userEvents.name : TOPICS.orderEvents.name;
+
+/**
+ * The service started in-process against a fresh database, the test broker under a topic prefix of its
+ * own, and the mail server at `smtpPort` (which need not be listening yet).
+ */
+export async function startEmailServiceHarness(
+  label: string,
+  smtpPort: number,
+): Promise<EmailServiceHarness> {
+  const logger = testLogger('email-service');
+  const prefix = uniqueTopicPrefix(label);
+  const db = await createTestDatabase(label, migrations);
+  const kafka = createKafka({ brokers: testBrokers(), clientId: `${label}-spec`, logger });
+  const config = loadConfig(emailConfigSchema, {
+    PGUSER: db.connection.user,
+    PGDATABASE: db.connection.database,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_FETCH_MAX_WAIT_MS: '100',
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  });
+  const service = createEmailService({ config, pool: db.pool, kafka, logger });
+  const port = await service.start();
+  const client = createClient(emailV1.EmailServiceClient, `127.0.0.1:${port}`, { deadlineMs: 5_000 });
+  const producer: Producer = kafka.producer();
+  await producer.connect();
+
+  return {
+    db,
+    client,
+    port,
+    prefix,
+    async publish(event) {
+      const eventId = event.eventId ?? randomUUID();
+      const envelope = eventsV1.Envelope.encode({
+        eventId,
+        type: event.type,
+        occurredAt: new Date(),
+        aggregateId: event.aggregateId,
+        payload: encodeEventPayload(event.type, event.payload),
+      }).finish();
+      await producer.send({
+        topic: `${prefix}${topicOf(event.type)}`,
+        messages: [{ key: event.aggregateId, value: Buffer.from(envelope) }],
+      });
+      return eventId;
+    },
+    async stop() {
+      client.close();
+      await producer.disconnect();
+      await service.stop();
+      await db.drop();
+    },
+  };
+}
