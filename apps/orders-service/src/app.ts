@@ -1,0 +1,61 @@
+import type { Kafka } from 'kafkajs';
+import { descriptorSet } from '@shop/contracts';
+import type { Pool } from '@shop/db';
+import { createGrpcServer } from '@shop/grpc';
+import { TOPICS, type RunningConsumer } from '@shop/kafka';
+import type { Logger } from '@shop/logger';
+import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import type { OrdersConfig } from './config';
+import { createUsersCustomerDirectory } from './data-access/customer-directory';
+import { createOrderRepository } from './data-access/order-repository';
+import { createOrderUseCases } from './domain/orders';
+import { createPaymentOutcomes } from './domain/payment-outcomes';
+import { ordersGrpcService } from './entry-points/grpc/orders-grpc-service';
+import { startPaymentEventsConsumer } from './entry-points/kafka/payment-events-consumer';
+
+export interface OrdersServiceDeps {
+  config: OrdersConfig;
+  pool: Pool;
+  kafka: Kafka;
+  logger: Logger;
+}
+
+/** Builds the orders service without starting it, so a test can start it in-process on port 0. */
+export function createOrdersService({ config, pool, kafka, logger }: OrdersServiceDeps) {
+  let relay: OutboxRelay | undefined;
+  let consumer: RunningConsumer | undefined;
+  const eventsWritten = () => relay?.wake();
+  const orderEventsTopic = `${config.KAFKA_TOPIC_PREFIX}${TOPICS.orderEvents.name}`;
+  const orders = createOrderRepository(pool);
+  const customers = createUsersCustomerDirectory({
+    address: config.USERS_SERVICE_ADDRESS,
+    deadlineMs: config.USERS_DEADLINE_MS,
+  });
+  const useCases = createOrderUseCases({ pool, orders, customers, orderEventsTopic, eventsWritten });
+  const outcomes = createPaymentOutcomes({ pool, orders, orderEventsTopic, eventsWritten, logger });
+  const grpc = createGrpcServer({
+    services: [ordersGrpcService(useCases, logger)],
+    logger,
+    reflection: descriptorSet(),
+  });
+
+  return {
+    useCases,
+    /** Starts publishing, consuming payment outcomes and serving; resolves with the bound gRPC port. */
+    async start(): Promise<number> {
+      relay = startOutboxRelay({ pool, kafka, logger });
+      consumer = await startPaymentEventsConsumer({ config, kafka, logger, outcomes });
+      return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+    },
+    /**
+     * Drains gRPC calls first, then finishes the payment events in hand, then stops publishing: events
+     * written by the last calls and the last payment outcomes still go out.
+     */
+    async stop(): Promise<void> {
+      await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
+      customers.close();
+      await consumer?.stop();
+      await relay?.stop();
+    },
+  };
+}

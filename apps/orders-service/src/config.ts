@@ -1,0 +1,20 @@
+import { grpcServerEnv, grpcTarget, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
+
+export const ordersConfigSchema = z.object({
+  ...logEnv,
+  ...postgresEnv,
+  ...grpcServerEnv,
+  GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50052),
+  ...kafkaEnv,
+  USERS_SERVICE_ADDRESS: grpcTarget(
+    'The users service, which CreateOrder asks for the customer: host:port, a comma-separated list of replicas, or dns:///name:port.',
+  ),
+  USERS_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2_000)
+    .describe('How long CreateOrder waits for the users service before answering UNAVAILABLE.'),
+});
+
+export type OrdersConfig = z.output<typeof ordersConfigSchema>;

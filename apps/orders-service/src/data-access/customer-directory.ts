@@ -1,0 +1,48 @@
+import { usersV1 } from '@shop/contracts';
+import { AppError, isAppError, unavailable } from '@shop/errors';
+import { call, createClient } from '@shop/grpc';
+import type { Customer, CustomerDirectory } from '../domain/orders';
+
+export interface UsersClientOptions {
+  address: string;
+  deadlineMs: number;
+}
+
+// A peer that is down or overloaded: the caller may try again later (the gateway answers 503).
+const PEER_UNAVAILABLE = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'RESOURCE_EXHAUSTED']);
+
+/**
+ * The customers of orders are the users service's users, read over gRPC (GetUser) with a deadline.
+ * Close it after the server that uses it has drained.
+ */
+export function createUsersCustomerDirectory(options: UsersClientOptions): CustomerDirectory & {
+  close(): void;
+} {
+  const client = createClient(usersV1.UsersServiceClient, options.address, {
+    deadlineMs: options.deadlineMs,
+    // gRPC's reconnect backoff grows to two minutes; a users service that restarts should be used again
+    // within seconds, not fail every checkout until then.
+    channelOptions: { 'grpc.max_reconnect_backoff_ms': 5_000 },
+  });
+  return {
+    async find(userId: string): Promise<Customer | undefined> {
+      try {
+        const { user } = await call(client.getUser.bind(client), { id: userId });
+        if (!user) throw new AppError('INTERNAL', 'GetUser answered without a user', { operational: false });
+        return { email: user.email, name: user.name };
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        if (error.code === 'NOT_FOUND') return undefined;
+        if (PEER_UNAVAILABLE.has(error.code)) {
+          throw unavailable('The users service is unavailable; try again later', error);
+        }
+        // Anything else is a fault between the two services, not the caller's: it must not pass as theirs.
+        throw new AppError('INTERNAL', `GetUser failed: ${error.code} ${error.message}`, {
+          cause: error,
+          operational: false,
+        });
+      }
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,95 @@
+import { isAppError, type AppError } from '@shop/errors';
+import { decodeCursor, encodeCursor } from './order-cursor';
+import { requestHash, validateOrderRequest, type OrderRequest } from './order-rules';
+import { cancellationReason } from './payment-outcomes';
+
+const request: OrderRequest = {
+  userId: '0B3C1F52-6F4E-4C8E-9A51-2F6D9B1E7A01',
+  items: [
+    { sku: 'BOOK-42', quantity: 3, unitPriceCents: 1_250 },
+    { sku: 'pen.blue_2', quantity: 1000, unitPriceCents: 100_000_000 },
+  ],
+  currency: 'GBP',
+  paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds',
+  idempotencyKey: '',
+};
+
+/** The AppError `action` throws. */
+function thrown(action: () => unknown): AppError {
+  try {
+    action();
+  } catch (error) {
+    if (isAppError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('order rules', () => {
+  it('computes the total from the items and normalises the user id', () => {
+    const valid = validateOrderRequest(request);
+    expect(valid.totalCents).toBe(3 * 1_250 + 1000 * 100_000_000);
+    expect(valid.userId).toBe('0b3c1f52-6f4e-4c8e-9a51-2f6d9b1e7a01');
+    expect(valid.idempotencyKey).toBeUndefined();
+  });
+
+  it('names every bad field at once', () => {
+    const error = thrown(() =>
+      validateOrderRequest({
+        ...request,
+        items: [{ sku: '-x', quantity: 1.5, unitPriceCents: 0 }],
+        currency: 'JPY',
+      }),
+    );
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.details.map((detail) => detail.field)).toEqual([
+      'items[0].sku',
+      'items[0].quantity',
+      'items[0].unitPriceCents',
+      'currency',
+    ]);
+  });
+
+  it('hashes the same order content the same way, and any change differently', () => {
+    const valid = validateOrderRequest(request);
+    const same = validateOrderRequest({
+      ...request,
+      idempotencyKey: 'k',
+      userId: request.userId.toLowerCase(),
+    });
+    expect(requestHash(same)).toBe(requestHash(valid));
+    expect(requestHash({ ...valid, currency: 'EUR' })).not.toBe(requestHash(valid));
+    expect(requestHash({ ...valid, paymentMethod: 'pm_card_visa' })).not.toBe(requestHash(valid));
+    expect(requestHash({ ...valid, items: [...valid.items].reverse() })).not.toBe(requestHash(valid));
+  });
+});
+
+describe('order cursor', () => {
+  it('round-trips a position exactly', () => {
+    const position = {
+      createdAt: new Date('2025-03-01T10:20:30.123Z'),
+      id: 'a7e94b18-3c5d-4a27-b6f1-9d0c8e2f4a03',
+    };
+    expect(decodeCursor(encodeCursor(position))).toEqual(position);
+  });
+
+  it.each(['', 'not base64 json', Buffer.from('["yesterday","x"]').toString('base64url')])(
+    'refuses %j as INVALID_ARGUMENT on the cursor field',
+    (cursor) => {
+      const error = thrown(() => decodeCursor(cursor));
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.details.map((detail) => detail.field)).toEqual(['cursor']);
+    },
+  );
+});
+
+describe('cancellation reason', () => {
+  it('tells a declined card from another failure, in words a customer reads', () => {
+    expect(cancellationReason({ declineCode: 'card_declined', reason: 'Your card was declined.' })).toBe(
+      'Payment declined: Your card was declined.',
+    );
+    expect(cancellationReason({ declineCode: '', reason: '' })).toBe(
+      'Payment failed: The payment could not be completed.',
+    );
+  });
+});
