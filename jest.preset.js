@@ -6,10 +6,11 @@ const { compilerOptions } = require('./tsconfig.base.json');
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: `${__dirname}/tsconfig.spec.json` }],
+    '^.+\\.m?[tj]s$': ['ts-jest', { tsconfig: `${__dirname}/tsconfig.spec.json` }],
   },
-  // Some dependencies ship ESM only; they are transpiled like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
+  // Some dependencies ship ESM only (typebox, and cookie and content-disposition under Fastify's
+  // plugins); they are transpiled like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|typebox|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
   // Checks Postgres and starts the Kafka-protocol broker, once per run (see libs/testing).

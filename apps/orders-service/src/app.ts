@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { createGrpcServer } from '@shop/grpc';
-import { TOPICS, type RunningConsumer } from '@shop/kafka';
+import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import type { OrdersConfig } from './config';
@@ -25,7 +25,7 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
   let relay: OutboxRelay | undefined;
   let consumer: RunningConsumer | undefined;
   const eventsWritten = () => relay?.wake();
-  const orderEventsTopic = `${config.KAFKA_TOPIC_PREFIX}${TOPICS.orderEvents.name}`;
+  const orderEventsTopic = topicName(config, 'orderEvents');
   const orders = createOrderRepository(pool);
   const customers = createUsersCustomerDirectory({
     address: config.USERS_SERVICE_ADDRESS,

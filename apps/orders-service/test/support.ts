@@ -16,6 +16,8 @@ import {
   testLogger,
   uniqueTopicPrefix,
   type TestDatabase,
+  testKafkaEnv,
+  testServiceEnv,
 } from '@shop/testing';
 import { createOrdersService } from '../src/app';
 import { ordersConfigSchema } from '../src/config';
@@ -98,20 +100,10 @@ export async function startOrdersService(options: {
   prefix?: string;
 }): Promise<RunningOrdersService> {
   const prefix = options.prefix ?? uniqueTopicPrefix('orders');
-  const { connection } = options.db;
   const config = loadConfig(ordersConfigSchema, {
-    PGHOST: connection.host,
-    PGPORT: String(connection.port),
-    PGUSER: connection.user,
-    PGPASSWORD: connection.password,
-    PGDATABASE: connection.database,
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
+    ...testServiceEnv(options.db),
     SHUTDOWN_GRACE_MS: '2000',
-    KAFKA_BROKERS: testBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_SESSION_TIMEOUT_MS: String(fastConsumerTimings.sessionTimeoutMs),
-    KAFKA_FETCH_MAX_WAIT_MS: String(fastConsumerTimings.maxWaitTimeInMs),
+    ...testKafkaEnv(prefix),
     USERS_SERVICE_ADDRESS: options.usersAddress,
     USERS_DEADLINE_MS: String(USERS_DEADLINE_MS),
   });

@@ -1,7 +1,7 @@
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { createGrpcServer } from '@shop/grpc';
-import { TOPICS, type RunningConsumer } from '@shop/kafka';
+import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import type { Kafka } from 'kafkajs';
@@ -30,7 +30,7 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
       latencyMs: config.CARD_NETWORK_LATENCY_MS,
       jitterMs: config.CARD_NETWORK_JITTER_MS,
     }),
-    paymentEventsTopic: `${config.KAFKA_TOPIC_PREFIX}${TOPICS.paymentEvents.name}`,
+    paymentEventsTopic: topicName(config, 'paymentEvents'),
     eventsWritten: () => relay?.wake(),
   });
   const grpc = createGrpcServer({

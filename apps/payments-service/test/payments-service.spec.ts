@@ -20,6 +20,8 @@ import {
   testLogger,
   uniqueTopicPrefix,
   type TestDatabase,
+  testKafkaEnv,
+  testServiceEnv,
 } from '@shop/testing';
 import { createPaymentsService } from '../src/app';
 import { paymentsConfigSchema } from '../src/config';
@@ -53,14 +55,8 @@ describe('payments-service', () => {
   beforeAll(async () => {
     db = await createTestDatabase('payments', migrations);
     const config = loadConfig(paymentsConfigSchema, {
-      PGUSER: db.connection.user,
-      PGDATABASE: db.connection.database,
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      KAFKA_BROKERS: testBrokers().join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_SESSION_TIMEOUT_MS: String(fastConsumerTimings.sessionTimeoutMs),
-      KAFKA_FETCH_MAX_WAIT_MS: String(fastConsumerTimings.maxWaitTimeInMs),
+      ...testServiceEnv(db),
+      ...testKafkaEnv(prefix),
       CARD_NETWORK_LATENCY_MS: '0',
       CARD_NETWORK_JITTER_MS: '0',
     });

@@ -1,7 +1,7 @@
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { createGrpcServer } from '@shop/grpc';
-import { TOPICS } from '@shop/kafka';
+import { topicName } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import type { Kafka } from 'kafkajs';
@@ -30,7 +30,7 @@ export function createUsersService({ config, pool, kafka, logger }: UsersService
       audience: config.JWT_AUDIENCE,
       ttlSeconds: config.JWT_TTL_SECONDS,
     }),
-    userEventsTopic: `${config.KAFKA_TOPIC_PREFIX}${TOPICS.userEvents.name}`,
+    userEventsTopic: topicName(config, 'userEvents'),
     eventsWritten: () => relay?.wake(),
   });
   const grpc = createGrpcServer({

@@ -13,6 +13,8 @@ import {
   testSigningKeys,
   uniqueTopicPrefix,
   type TestDatabase,
+  testKafkaEnv,
+  testServiceEnv,
 } from '@shop/testing';
 import { loadConfig } from '@shop/config';
 import { createUsersService } from '../src/app';
@@ -32,12 +34,8 @@ describe('users-service', () => {
   beforeAll(async () => {
     db = await createTestDatabase('users', migrations);
     const config = loadConfig(usersConfigSchema, {
-      PGUSER: db.connection.user,
-      PGDATABASE: db.connection.database,
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      KAFKA_BROKERS: testBrokers().join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
+      ...testServiceEnv(db),
+      ...testKafkaEnv(prefix),
       JWT_PRIVATE_KEY: keys.privateKeyPem,
     });
     service = createUsersService({ config, pool: db.pool, kafka, logger });

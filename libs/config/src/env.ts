@@ -55,7 +55,13 @@ export const kafkaEnv = {
     'Consumer group session timeout; a rebalance waits about this long.',
     30_000,
   ),
+  KAFKA_HEARTBEAT_INTERVAL_MS: durationMs(
+    'Consumer heartbeat interval; keep it well under the session timeout.',
+    3_000,
+  ),
 };
+
+export type KafkaEnv = z.output<z.ZodObject<typeof kafkaEnv>>;
 
 /** A PEM key given inline; `\n` escapes are accepted so that it fits on one line of an env file. */
 export const pemKey = (description: string) =>

@@ -30,9 +30,13 @@ export const roundRobinServiceConfig = JSON.stringify({ loadBalancingConfig: [{ 
 /**
  * Keepalive on the client notices a dead server while calls are pending instead of waiting for the
  * deadline; without calls it stays quiet so idle channels do not ping (servers may throttle that).
+ * Reconnect backoff is capped at 5 s (gRPC's default grows to 2 minutes) so that a restarted peer is
+ * used again soon after it is back.
  */
 export const clientChannelOptions: ChannelOptions = {
   'grpc.service_config': roundRobinServiceConfig,
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 5_000,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 0,

@@ -38,3 +38,33 @@ export function allTopics(prefix = ''): { name: string; partitions: number }[] {
     partitions: topic.partitions,
   }));
 }
+
+/** The settings an app's config holds about topics and consumer groups (see `kafkaEnv` in @shop/config). */
+export interface KafkaNaming {
+  KAFKA_TOPIC_PREFIX: string;
+}
+
+export interface KafkaConsumerEnv extends KafkaNaming {
+  KAFKA_SESSION_TIMEOUT_MS: number;
+  KAFKA_HEARTBEAT_INTERVAL_MS: number;
+  KAFKA_FETCH_MAX_WAIT_MS: number;
+}
+
+/** A topic's name in this environment. */
+export const topicName = (env: KafkaNaming, topic: TopicKey): string =>
+  `${env.KAFKA_TOPIC_PREFIX}${TOPICS[topic].name}`;
+
+/**
+ * A service's consumer group in this environment: its id, its dead-letter topic and the timings from
+ * config, ready to spread into `startConsumer` / `startEventConsumer` options.
+ */
+export function consumerGroup(env: KafkaConsumerEnv, service: (typeof CONSUMER_GROUPS)[number]) {
+  const groupId = `${env.KAFKA_TOPIC_PREFIX}${service}`;
+  return {
+    groupId,
+    deadLetterTopic: deadLetterTopic(groupId).name,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
+    maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS,
+  };
+}

@@ -37,3 +37,14 @@ export function testLogger(service = 'test'): Logger {
     level: (process.env['TEST_LOG_LEVEL'] as 'silent' | undefined) ?? 'silent',
   });
 }
+
+/** The Kafka part of a service's environment in a test: the test broker, a prefix, fast timings. */
+export function testKafkaEnv(topicPrefix: string): Record<string, string> {
+  return {
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_SESSION_TIMEOUT_MS: String(fastConsumerTimings.sessionTimeoutMs),
+    KAFKA_HEARTBEAT_INTERVAL_MS: String(fastConsumerTimings.heartbeatIntervalMs),
+    KAFKA_FETCH_MAX_WAIT_MS: String(fastConsumerTimings.maxWaitTimeInMs),
+  };
+}

@@ -44,3 +44,16 @@ export async function createTestDatabase(
     },
   };
 }
+
+/** The environment a service under test gets: its own test database, gRPC on a free loopback port. */
+export function testServiceEnv(db: TestDatabase): Record<string, string> {
+  return {
+    PGHOST: db.connection.host,
+    PGPORT: String(db.connection.port),
+    PGUSER: db.connection.user,
+    ...(db.connection.password ? { PGPASSWORD: db.connection.password } : {}),
+    PGDATABASE: db.connection.database,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+  };
+}

@@ -15,6 +15,8 @@ import {
   testLogger,
   uniqueTopicPrefix,
   type TestDatabase,
+  testKafkaEnv,
+  testServiceEnv,
 } from '@shop/testing';
 import type { Producer } from 'kafkajs';
 import { createEmailService } from '../../src/app';
@@ -56,14 +58,8 @@ export async function startEmailServiceHarness(
   const db = await createTestDatabase(label, migrations);
   const kafka = createKafka({ brokers: testBrokers(), clientId: `${label}-spec`, logger });
   const config = loadConfig(emailConfigSchema, {
-    PGUSER: db.connection.user,
-    PGDATABASE: db.connection.database,
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    KAFKA_BROKERS: testBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    KAFKA_FETCH_MAX_WAIT_MS: '100',
+    ...testServiceEnv(db),
+    ...testKafkaEnv(prefix),
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   });
   const service = createEmailService({ config, pool: db.pool, kafka, logger });

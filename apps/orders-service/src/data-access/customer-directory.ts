@@ -20,9 +20,6 @@ export function createUsersCustomerDirectory(options: UsersClientOptions): Custo
 } {
   const client = createClient(usersV1.UsersServiceClient, options.address, {
     deadlineMs: options.deadlineMs,
-    // gRPC's reconnect backoff grows to two minutes; a users service that restarts should be used again
-    // within seconds, not fail every checkout until then.
-    channelOptions: { 'grpc.max_reconnect_backoff_ms': 5_000 },
   });
   return {
     async find(userId: string): Promise<Customer | undefined> {

@@ -1,4 +1,4 @@
-import { deadLetterTopic, TOPICS, type RunningConsumer } from '@shop/kafka';
+import { consumerGroup, topicName, type RunningConsumer } from '@shop/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@shop/logger';
 import { startEventConsumer } from '@shop/messaging';
@@ -24,16 +24,11 @@ export function startEmailEventConsumer({
   logger,
   notifications,
 }: EmailEventConsumerDeps): Promise<RunningConsumer> {
-  const prefix = config.KAFKA_TOPIC_PREFIX;
-  const groupId = `${prefix}${CONSUMER_GROUP}`;
   return startEventConsumer({
     kafka,
     logger,
-    groupId,
-    topics: [TOPICS.userEvents, TOPICS.orderEvents].map((topic) => `${prefix}${topic.name}`),
-    deadLetterTopic: deadLetterTopic(groupId).name,
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    ...consumerGroup(config, CONSUMER_GROUP),
+    topics: [topicName(config, 'userEvents'), topicName(config, 'orderEvents')],
     handlers: {
       'users.v1.UserRegistered': async (event) => {
         await notifications.welcome(event.eventId, event.payload);

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { deadLetterTopic, TOPICS, type RunningConsumer } from '@shop/kafka';
+import { consumerGroup, topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startEventConsumer } from '@shop/messaging';
 import type { OrdersConfig } from '../../config';
@@ -22,16 +22,11 @@ export function startPaymentEventsConsumer({
   logger,
   outcomes,
 }: PaymentEventsConsumerDeps): Promise<RunningConsumer> {
-  const prefix = config.KAFKA_TOPIC_PREFIX;
-  const groupId = `${prefix}${CONSUMER_GROUP}`;
   return startEventConsumer({
     kafka,
-    groupId,
-    topics: [`${prefix}${TOPICS.paymentEvents.name}`],
-    deadLetterTopic: deadLetterTopic(groupId).name,
     logger,
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    ...consumerGroup(config, CONSUMER_GROUP),
+    topics: [topicName(config, 'paymentEvents')],
     handlers: {
       'payments.v1.PaymentSucceeded': ({ eventId, type, payload }) =>
         outcomes.paymentSucceeded(

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { deadLetterTopic, TOPICS, type RunningConsumer } from '@shop/kafka';
+import { consumerGroup, topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startEventConsumer } from '@shop/messaging';
 import type { PaymentsConfig } from '../../config';
@@ -15,15 +15,11 @@ export function startOrderEventsConsumer(options: {
   useCases: PaymentUseCases;
 }): Promise<RunningConsumer> {
   const { config, useCases } = options;
-  const groupId = `${config.KAFKA_TOPIC_PREFIX}${CONSUMER_GROUP}`;
   return startEventConsumer({
     kafka: options.kafka,
     logger: options.logger,
-    groupId,
-    topics: [`${config.KAFKA_TOPIC_PREFIX}${TOPICS.orderEvents.name}`],
-    deadLetterTopic: deadLetterTopic(groupId).name,
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    ...consumerGroup(config, CONSUMER_GROUP),
+    topics: [topicName(config, 'orderEvents')],
     handlers: {
       'orders.v1.OrderCreated': (event) => useCases.chargeOrder(event),
     },

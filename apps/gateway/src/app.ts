@@ -1,0 +1,78 @@
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { unavailable } from '@shop/errors';
+import type { Logger } from '@shop/logger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { GatewayConfig } from './config';
+import type { GrpcClients } from './grpc-clients';
+import { registerAuth } from './plugins/auth';
+import { registerErrorHandling } from './plugins/errors';
+import { registerOpenApi } from './plugins/openapi';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
+import { userRoutes } from './routes/users';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+type Level = (typeof LEVELS)[number];
+const isLevel = (value: string): value is Level => (LEVELS as readonly string[]).includes(value);
+const moreSevere = (a: string, b: Level): Level =>
+  isLevel(a) && LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b;
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  clients: GrpcClients;
+}
+
+/**
+ * Builds the gateway without listening: `app.inject()` exercises it in-process, `app.listen()` serves.
+ * Closing it does not close the gRPC clients, which the caller owns.
+ */
+export async function buildGateway({ config, logger, clients }: GatewayDeps): Promise<FastifyInstance> {
+  // The pino logger is typed as Fastify's base logger, so that plugins typed for any Fastify fit.
+  const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
+    loggerInstance: logger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Refused in the one error shape below instead of Fastify's own body.
+    return503OnClosing: false,
+  });
+
+  // Bodies are checked as sent (a "2" is not a number); query strings and headers are text, converted first.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // JSON only: anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+
+  await registerOpenApi(app);
+  const authenticate = registerAuth(app, {
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  // Probes succeed by the thousand: they log warnings and worse only, and never below the logger's level.
+  await app.register(healthRoutes, {
+    health: clients.health,
+    logLevel: moreSevere(logger.level, 'warn'),
+  });
+
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  await app.register(async (api) => {
+    // Once closing, requests that arrive on kept-alive connections are refused in the usual error shape
+    // (Fastify's built-in refusal has a shape of its own). The probes keep answering.
+    api.addHook('onRequest', (_request, reply, done) => {
+      if (!closing) return done();
+      void reply.header('Connection', 'close');
+      done(unavailable('The gateway is shutting down; try again'));
+    });
+    await api.register(userRoutes, { users: clients.users, authenticate });
+    await api.register(authRoutes, { users: clients.users });
+    await api.register(orderRoutes, { orders: clients.orders, authenticate });
+  });
+  return app;
+}

@@ -1,0 +1,108 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { ordersV1 } from '@shop/contracts';
+import { call } from '@shop/grpc';
+import { toCreateOrderRequest, toOrderJson } from '../mapping/orders';
+import { callerOf, type Authenticate } from '../plugins/auth';
+import { bearerSecurity } from '../plugins/openapi';
+import { BODY_ERRORS, errorResponses } from '../schemas/errors';
+import {
+  AcceptedOrderSchema,
+  CreateOrderBodySchema,
+  CreateOrderHeadersSchema,
+  ListOrdersQuerySchema,
+  OrderIdParamsSchema,
+  OrderPageSchema,
+  OrderSchema,
+} from '../schemas/orders';
+
+export interface OrderRoutesOptions {
+  orders: ordersV1.OrdersServiceClient;
+  authenticate: Authenticate;
+}
+
+export const orderRoutes: FastifyPluginCallbackTypebox<OrderRoutesOptions> = (
+  app,
+  { orders, authenticate },
+  done,
+) => {
+  app.post(
+    '/v1/orders',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order',
+        description:
+          'Accepts the order as PENDING (202); payment follows asynchronously, so poll the order at ' +
+          '`Location`. With an `Idempotency-Key`, a retry with the same body answers 202 with the order ' +
+          'placed first and `Idempotent-Replayed: true`; the same key with another body is a 409.',
+        security: bearerSecurity,
+        headers: CreateOrderHeadersSchema,
+        body: CreateOrderBodySchema,
+        response: {
+          202: AcceptedOrderSchema,
+          ...errorResponses(...BODY_ERRORS, 401, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      const { order, replayed } = await call(
+        orders.createOrder.bind(orders),
+        toCreateOrderRequest(userId, request.body, request.headers['idempotency-key']),
+      );
+      const created = toOrderJson(order);
+      void reply.header('Location', `/v1/orders/${encodeURIComponent(created.id)}`);
+      if (replayed) void reply.header('Idempotent-Replayed', 'true');
+      return reply.code(202).send(created);
+    },
+  );
+
+  app.get(
+    '/v1/orders/:id',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['orders'],
+        summary: 'One of my orders',
+        description:
+          'Another user’s order and an unknown id are both 404; an id that is not a UUID is a 400.',
+        security: bearerSecurity,
+        params: OrderIdParamsSchema,
+        response: { 200: OrderSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { order } = await call(orders.getOrder.bind(orders), {
+        orderId: request.params.id,
+        userId: callerOf(request).userId,
+      });
+      return toOrderJson(order);
+    },
+  );
+
+  app.get(
+    '/v1/orders',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['orders'],
+        summary: 'My orders',
+        description: 'Newest first, a page at a time; follow `nextCursor` until it is null.',
+        security: bearerSecurity,
+        querystring: ListOrdersQuerySchema,
+        response: { 200: OrderPageSchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const page = await call(orders.listOrders.bind(orders), {
+        userId: callerOf(request).userId,
+        limit: request.query.limit ?? 0,
+        cursor: request.query.cursor ?? '',
+      });
+      return { items: page.orders.map(toOrderJson), nextCursor: page.nextCursor || null };
+    },
+  );
+
+  done();
+};

@@ -1,0 +1,37 @@
+import { Type, type Static } from 'typebox';
+
+export const LivenessSchema = Type.Object(
+  { status: Type.Literal('ok') },
+  { description: 'The process is running.' },
+);
+
+export const DOWNSTREAM_STATES = [
+  'SERVING',
+  'NOT_SERVING',
+  'UNKNOWN',
+  'SERVICE_UNKNOWN',
+  'UNREACHABLE',
+  'TIMEOUT',
+] as const;
+
+const readiness = (description: string) =>
+  Type.Object(
+    {
+      status: Type.Enum(['ready', 'not_ready']),
+      services: Type.Object(
+        {
+          users: Type.Enum(DOWNSTREAM_STATES),
+          orders: Type.Enum(DOWNSTREAM_STATES),
+          payments: Type.Enum(DOWNSTREAM_STATES),
+          email: Type.Enum(DOWNSTREAM_STATES),
+        },
+        { description: 'What each downstream answered on the gRPC health checking protocol.' },
+      ),
+      notReady: Type.Array(Type.String(), { description: 'The downstream services that are not SERVING.' }),
+    },
+    { description },
+  );
+
+export const ReadySchema = readiness('Every downstream service is serving.');
+export const NotReadySchema = readiness('Some downstream service is not serving; `notReady` names them.');
+export type Readiness = Static<typeof ReadySchema>;

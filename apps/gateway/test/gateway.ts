@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
+import { loadConfig } from '@shop/config';
+import { testLogger, testSigningKeys } from '@shop/testing';
+import { createSigner } from 'fast-jwt';
+import type { FastifyInstance } from 'fastify';
+import { buildGateway } from '../src/app';
+import { gatewayConfigSchema } from '../src/config';
+import { createGrpcClients } from '../src/grpc-clients';
+
+/**
+ * Where every downstream address of a test gateway points: a local port that accepts TCP connections,
+ * counts them and hangs up at once. To gRPC that is a service that cannot be reached (UNAVAILABLE), and
+ * the count tells whether a request made the gateway call anything at all.
+ */
+async function startUnreachableDownstream() {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no address');
+  return {
+    address: `127.0.0.1:${address.port}`,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface TestGateway {
+  app: FastifyInstance;
+  /** How many connections the gateway opened to its downstream services so far. */
+  downstreamConnections(): number;
+  /** A valid access token for `userId`, signed like the users service signs them. */
+  token(claims?: { sub?: string; aud?: string; iss?: string }): string;
+  /** Signs with another key, or at another time. */
+  tokenWith(options: { privateKeyPem?: string; clockTimestamp?: number; expiresInMs?: number }): string;
+  close(): Promise<void>;
+}
+
+/** A gateway built as main.ts builds it, with every downstream unreachable. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const keys = testSigningKeys();
+  const downstream = await startUnreachableDownstream();
+  const config = loadConfig(gatewayConfigSchema, {
+    USERS_SERVICE_ADDRESS: downstream.address,
+    ORDERS_SERVICE_ADDRESS: downstream.address,
+    PAYMENTS_SERVICE_ADDRESS: downstream.address,
+    EMAIL_SERVICE_ADDRESS: downstream.address,
+    JWT_PUBLIC_KEY: keys.publicKeyPem,
+    ...env,
+  });
+  const clients = createGrpcClients(config);
+  let app: FastifyInstance;
+  try {
+    app = await buildGateway({ config, logger: testLogger('gateway'), clients });
+    await app.ready();
+  } catch (error) {
+    clients.close();
+    await downstream.close();
+    throw error;
+  }
+
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { privateKeyPem?: string; clockTimestamp?: number; expiresInMs?: number } = {},
+  ) =>
+    createSigner({
+      key: options.privateKeyPem ?? keys.privateKeyPem,
+      algorithm: 'EdDSA',
+      expiresIn: options.expiresInMs ?? 60_000,
+      ...(options.clockTimestamp === undefined ? {} : { clockTimestamp: options.clockTimestamp }),
+    })({ sub: randomUUID(), email: 'ada@example.com', iss: 'shop-users', aud: 'shop-api', ...claims });
+
+  return {
+    app,
+    downstreamConnections: downstream.connections,
+    token: (claims = {}) => sign(claims),
+    tokenWith: (options) => sign({}, options),
+    close: async () => {
+      await app.close();
+      clients.close();
+      await downstream.close();
+    },
+  };
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: { field?: string; message: string }[] };
+  traceId?: string;
+}
+
+/** Asserts the one error shape, `{ error: { code, message, details? }, traceId? }`, and returns the body. */
+export function expectErrorShape(body: unknown, code: string): ErrorBody {
+  const { error, ...rest } = body as ErrorBody;
+  expect(Object.keys(rest).filter((key) => key !== 'traceId')).toEqual([]);
+  expect(error.code).toBe(code);
+  expect(typeof error.message).toBe('string');
+  expect(Object.keys(error).filter((key) => !['code', 'message', 'details'].includes(key))).toEqual([]);
+  for (const detail of error.details ?? []) {
+    expect(typeof detail.message).toBe('string');
+    expect(['string', 'undefined']).toContain(typeof detail.field);
+  }
+  return body as ErrorBody;
+}

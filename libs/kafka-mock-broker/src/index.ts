@@ -1,0 +1,7 @@
+export { ensureMockBrokerBuilt, mockBrokerBinaryPath } from './build';
+export {
+  startMockBroker,
+  type MockBroker,
+  type MockBrokerOptions,
+  type MockBrokerTopic,
+} from './start-mock-broker';
