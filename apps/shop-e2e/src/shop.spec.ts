@@ -8,6 +8,8 @@ import { shopClient, type Order, type ShopClient } from './shop-client';
  * The shop end to end: the real apps as processes, the real broker and Postgres, a real SMTP server,
  * driven only through the gateway's public HTTP API.
  */
+jest.setTimeout(120_000);
+
 describe('the shop, end to end', () => {
   const run = randomBytes(3).toString('hex');
   let stack: Stack;
@@ -51,7 +53,6 @@ describe('the shop, end to end', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await stack?.stop();
     await smtp?.stop();
   }, 60_000);
 
@@ -280,5 +281,11 @@ describe('the shop, end to end', () => {
       });
       expect(login.status).toBe(401);
     });
+  });
+
+  it('stops every app gracefully on SIGTERM: each process exits 0', async () => {
+    const exits = await stack.stop();
+    expect(exits).toHaveLength(5);
+    expect(exits.filter((exit) => exit.code !== 0)).toEqual([]);
   });
 });

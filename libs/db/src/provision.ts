@@ -27,6 +27,9 @@ export async function provisionDatabase(admin: PostgresConnection, target: Datab
   const client = new Client({ ...admin, application_name: 'provision' });
   await client.connect();
   try {
+    // Catalog updates racing each other fail ("tuple concurrently updated"): provisioners take turns.
+    // The lock goes with the connection.
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['provision-database']);
     const role = escapeIdentifier(target.role);
     const login =
       target.password === undefined ? 'LOGIN' : `LOGIN PASSWORD ${escapeLiteral(target.password)}`;

@@ -55,7 +55,8 @@ export interface Stack {
   databases: Record<ServiceName, string>;
   processes: AppProcess[];
   logDir: string;
-  stop(): Promise<void>;
+  /** Stops everything; resolves with how each app process exited (0 is a clean, graceful stop). */
+  stop(): Promise<{ label: string; code: number | null }[]>;
 }
 
 function buildApps(echo: NodeJS.WritableStream | undefined): void {
@@ -105,9 +106,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const cleanups: (() => Promise<void>)[] = [];
   const processes: AppProcess[] = [];
   const stop = async () => {
+    const exits: { label: string; code: number | null }[] = [];
     // Gateway first, then the services, so nothing calls a peer that is already gone.
-    for (const app of [...processes].reverse()) await app.stop(15_000);
+    for (const app of [...processes].reverse())
+      exits.push({ label: app.label, code: await app.stop(15_000) });
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    return exits;
   };
 
   try {
