@@ -1,4 +1,5 @@
 import type { Logger } from '@shop/logger';
+import { flushTelemetry } from '@shop/telemetry';
 
 export interface ShutdownOptions {
   logger: Logger;
@@ -30,8 +31,9 @@ export function handleShutdown(options: ShutdownOptions): (reason: string) => Pr
       timer.unref();
       try {
         await options.stop();
-        clearTimeout(timer);
         options.logger.info('stopped');
+        await flushTelemetry();
+        clearTimeout(timer);
         exit(0);
       } catch (error) {
         clearTimeout(timer);

@@ -145,6 +145,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...process.env,
         ...options.env,
         OTEL_SERVICE_NAME: app,
+        // Without somewhere to send telemetry, the SDK stays off rather than retrying exports forever.
+        OTEL_SDK_DISABLED:
+          options.env?.['OTEL_SDK_DISABLED'] ??
+          process.env['OTEL_SDK_DISABLED'] ??
+          (options.env?.['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_ENDPOINT']
+            ? 'false'
+            : 'true'),
         KAFKA_BROKERS: broker.brokers,
         KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
       };
@@ -181,7 +188,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           script: join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.js'),
           env: envFor(app, port),
           logDir,
-          nodeArgs: ['--enable-source-maps'],
+          // Telemetry starts before the app, as in the images.
+          nodeArgs: [
+            '--enable-source-maps',
+            '--import',
+            join(WORKSPACE_ROOT, 'dist', 'apps', app, 'telemetry.js'),
+          ],
           ...(options.echo && { echo: options.echo }),
         }),
       );

@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './eventually';
 export * from './keys';
 export * from './smtp-capture';
+export * from './otlp-receiver';

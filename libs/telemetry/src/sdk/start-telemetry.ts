@@ -1,0 +1,57 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export interface TelemetryOptions {
+  /** The app's name (`orders-service`); `OTEL_SERVICE_NAME` overrides it. */
+  serviceName: string;
+  serviceVersion: string;
+}
+
+// Probes and the health protocol would otherwise be most of what a trace backend receives.
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/favicon.ico']);
+const IGNORED_RPCS = [/^Check$/, /^Watch$/, /^ServerReflectionInfo$/];
+
+/**
+ * Starts the OpenTelemetry SDK before the app is loaded (`node --import ./telemetry.js main.js`), so
+ * the instrumented modules (http, fastify, grpc-js, pg, kafkajs, pino) are patched when the app first
+ * requires them. Everything else is configured by the standard `OTEL_*` variables: exporters and
+ * their protocol and endpoint, the sampler, batch and export intervals, `OTEL_SDK_DISABLED`.
+ */
+export function startTelemetry(options: TelemetryOptions): NodeSDK | undefined {
+  if (process.env['OTEL_SDK_DISABLED'] === 'true') return undefined;
+  const sdk = new NodeSDK({
+    // Defaults that OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (read by the env detector) override.
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      'service.namespace': 'shop',
+      'deployment.environment.name': 'development',
+    }),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => PROBE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+      }),
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        ignorePaths: (route) => PROBE_PATHS.has(route.url),
+      }),
+      new GrpcInstrumentation({ ignoreGrpcMethods: IGNORED_RPCS }),
+      // Only queries inside a traced operation: the outbox relay's polling would otherwise start a
+      // trace of its own several times a second.
+      new PgInstrumentation({ requireParentSpan: true }),
+      new KafkaJsInstrumentation(),
+      new PinoInstrumentation(),
+      new RuntimeNodeInstrumentation(),
+    ],
+  });
+  sdk.start();
+  return sdk;
+}

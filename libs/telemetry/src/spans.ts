@@ -1,0 +1,42 @@
+import { SpanStatusCode, context, trace, type Attributes, type Span } from '@opentelemetry/api';
+
+const tracer = () => trace.getTracer('shop');
+
+/**
+ * Business attributes (`app.order.id`, `app.payment.outcome`, ...) on the span of the operation in
+ * hand: a gRPC call, or the processing of a Kafka message. Does nothing when telemetry is off.
+ */
+export function annotateActiveSpan(attributes: Attributes): void {
+  trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+/**
+ * Runs `work` in a span of its own (a call to an outside system, a step worth seeing in a trace).
+ * A throw marks the span as an error and is rethrown.
+ */
+export async function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer().startActiveSpan(name, { attributes }, context.active(), async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The trace id of the operation in hand, for responses and error bodies; undefined when not traced. */
+export function activeTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
