@@ -15,5 +15,10 @@ export async function flushTelemetry(): Promise<void> {
     tracerProvider.getDelegate?.() ?? tracerProvider,
     metrics.getMeterProvider() as Flushable,
   ];
-  await Promise.all(providers.map((provider) => provider.forceFlush?.().catch(() => undefined)));
+  await Promise.all(
+    providers.map(async (provider) => {
+      // An exporter that cannot reach its endpoint must not turn a clean stop into a failed one.
+      await provider.forceFlush?.().catch(() => undefined);
+    }),
+  );
 }
