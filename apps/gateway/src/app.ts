@@ -1,6 +1,7 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { unavailable } from '@shop/errors';
 import type { Logger } from '@shop/logger';
+import { traceResponse } from '@shop/telemetry';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { GatewayConfig } from './config';
@@ -42,6 +43,12 @@ export async function buildGateway({ config, logger, clients }: GatewayDeps): Pr
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON only: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  // Every answer names its trace, so a client (or a person with curl) can look it up in Jaeger.
+  app.addHook('onRequest', (_request, reply, done) => {
+    const traced = traceResponse();
+    if (traced) void reply.header('traceresponse', traced.header).header('x-trace-id', traced.traceId);
+    done();
+  });
   registerErrorHandling(app);
 
   await registerOpenApi(app);

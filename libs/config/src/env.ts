@@ -59,6 +59,12 @@ export const kafkaEnv = {
     'Consumer heartbeat interval; keep it well under the session timeout.',
     3_000,
   ),
+  KAFKA_CONSUMER_TRACE_CONTEXT: z
+    .enum(['parent', 'link'])
+    .default('parent')
+    .describe(
+      "How a consumed message's processing joins the producer's trace: as its child (parent) or in a new trace with a span link (link).",
+    ),
 };
 
 export type KafkaEnv = z.output<z.ZodObject<typeof kafkaEnv>>;

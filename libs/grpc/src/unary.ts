@@ -1,7 +1,8 @@
-import type { handleUnaryCall, ServerUnaryCall, StatusObject } from '@grpc/grpc-js';
+import { status, type handleUnaryCall, type ServerUnaryCall, type StatusObject } from '@grpc/grpc-js';
 import { errorCodeToGrpcStatus, toPublicError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
 import { detailsToMetadata } from './error-details';
+import { recordServerCall } from './rpc-metrics';
 
 /** A unary handler as the domain would like to write it: the request in, the response out, errors thrown. */
 export type UnaryHandler<Request, Response> = (
@@ -20,10 +21,18 @@ export function unary<Request, Response>(
   logger: Logger,
 ): handleUnaryCall<Request, Response> {
   return (call, callback) => {
+    const startedAt = process.hrtime.bigint();
     // Wrapping in a promise turns a handler that throws before its first await into a rejection too.
     new Promise<Response>((resolve) => resolve(handler(call.request, call))).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toStatus(error, call, logger)),
+      (response) => {
+        recordServerCall(call.getPath(), status.OK, startedAt);
+        callback(null, response);
+      },
+      (error: unknown) => {
+        const answer = toStatus(error, call, logger);
+        recordServerCall(call.getPath(), answer.code ?? status.UNKNOWN, startedAt);
+        callback(answer);
+      },
     );
   };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { observeConsumerLag } from './consumer-lag';
 import type { Logger } from '@shop/logger';
 
 export interface ConsumedMessage {
@@ -34,6 +35,12 @@ export interface ConsumerOptions {
   maxWaitTimeInMs?: number;
   /** Partitions handled at once; messages of one partition are always handled in order. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How a message's processing joins the producer's trace. `parent` (default): as a child of the
+   * producer span, so one user action is one trace. `link`: a new trace per fetched batch with links
+   * to the producers, for fan-in or long-lived flows where one giant trace would mislead.
+   */
+  traceContext?: 'parent' | 'link';
 }
 
 export interface RunningConsumer {
@@ -138,26 +145,46 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
   };
 
+  const toConsumed = (topic: string, partition: number, message: KafkaMessage): ConsumedMessage => ({
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString(),
+    value: message.value,
+    headers: headersToStrings(message.headers),
+  });
+
+  const lag = observeConsumerLag(options.kafka, options.groupId, options.topics);
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
-  await consumer.run({
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-    eachMessage: async ({ topic, partition, message }) => {
-      await handleWithRetries({
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key?.toString(),
-        value: message.value,
-        headers: headersToStrings(message.headers),
-      });
-    },
-  });
+  // kafkajs's instrumentation makes the processing span of `eachMessage` a child of the producer's,
+  // and with `eachBatch` starts a trace per batch that links to the producers: the switch is the API.
+  if (options.traceContext === 'link') {
+    await consumer.run({
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async (fetched) => {
+        const { batch } = fetched;
+        for (const message of batch.messages) {
+          if (!fetched.isRunning() || fetched.isStale()) return;
+          await handleWithRetries(toConsumed(batch.topic, batch.partition, message));
+          fetched.resolveOffset(message.offset);
+          await fetched.heartbeat();
+        }
+      },
+    });
+  } else {
+    await consumer.run({
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: ({ topic, partition, message }) =>
+        handleWithRetries(toConsumed(topic, partition, message)),
+    });
+  }
 
   return {
     async stop() {
       stopping = true;
+      await lag.stop();
       await consumer.disconnect();
       await producer.disconnect();
     },

@@ -48,6 +48,7 @@ export interface KafkaConsumerEnv extends KafkaNaming {
   KAFKA_SESSION_TIMEOUT_MS: number;
   KAFKA_HEARTBEAT_INTERVAL_MS: number;
   KAFKA_FETCH_MAX_WAIT_MS: number;
+  KAFKA_CONSUMER_TRACE_CONTEXT: 'parent' | 'link';
 }
 
 /** A topic's name in this environment. */
@@ -66,5 +67,6 @@ export function consumerGroup(env: KafkaConsumerEnv, service: (typeof CONSUMER_G
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
     maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS,
+    traceContext: env.KAFKA_CONSUMER_TRACE_CONTEXT,
   };
 }

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  context,
+  metrics,
+  propagation,
+  type BatchObservableCallback,
+} from '@opentelemetry/api';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from '@shop/db';
 import type { Logger } from '@shop/logger';
@@ -147,21 +153,42 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   };
 
+  const backlog = async () => {
+    const { rows } = await options.pool.query<{ count: number; oldest_age_ms: number | null }>(
+      `SELECT count(*)::int AS count, (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS oldest_age_ms
+       FROM outbox`,
+    );
+    return { count: rows[0]?.count ?? 0, oldestAgeMs: rows[0]?.oldest_age_ms ?? 0 };
+  };
+
+  // How far publishing lags behind writing: a growing backlog means the broker is away or too slow.
+  const meter = metrics.getMeter('shop-messaging');
+  const backlogGauge = meter.createObservableGauge('app.outbox.backlog', {
+    description: 'Events written to the outbox and not yet published.',
+    unit: '{event}',
+  });
+  const ageGauge = meter.createObservableGauge('app.outbox.oldest_age', {
+    description: 'Age of the oldest unpublished outbox event.',
+    unit: 's',
+  });
+  const observeBacklog: BatchObservableCallback = async (observer) => {
+    const current = await backlog().catch(() => undefined);
+    if (!current) return;
+    observer.observe(backlogGauge, current.count);
+    observer.observe(ageGauge, current.oldestAgeMs / 1000);
+  };
+  meter.addBatchObservableCallback(observeBacklog, [backlogGauge, ageGauge]);
+
   const running = loop();
 
   return {
     wake() {
       wakeUp?.();
     },
-    async backlog() {
-      const { rows } = await options.pool.query<{ count: number; oldest_age_ms: number | null }>(
-        `SELECT count(*)::int AS count, (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS oldest_age_ms
-         FROM outbox`,
-      );
-      return { count: rows[0]?.count ?? 0, oldestAgeMs: rows[0]?.oldest_age_ms ?? 0 };
-    },
+    backlog,
     async stop() {
       stopping = true;
+      meter.removeBatchObservableCallback(observeBacklog, [backlogGauge, ageGauge]);
       wakeUp?.();
       await running;
       releaseLeadership();

@@ -40,3 +40,14 @@ export function activeTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
   return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
 }
+
+/**
+ * W3C Trace Context Level 2 `traceresponse` for the operation in hand (`00-<trace>-<span>-<flags>`),
+ * so a client can find the trace of its request; undefined when not traced.
+ */
+export function traceResponse(): { traceId: string; header: string } | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
+  const flags = spanContext.traceFlags.toString(16).padStart(2, '0');
+  return { traceId: spanContext.traceId, header: `00-${spanContext.traceId}-${spanContext.spanId}-${flags}` };
+}

@@ -8,6 +8,7 @@ import { orderCancelledEmail } from './templates/order-cancelled';
 import { orderConfirmedEmail } from './templates/order-confirmed';
 import type { RenderedEmail } from './templates/rendered-email';
 import { welcomeEmail } from './templates/welcome';
+import { annotateActiveSpan, inSpan } from '@shop/telemetry';
 
 export interface NotificationDeps {
   emails: EmailRepository;
@@ -58,26 +59,35 @@ export function createNotificationUseCases(deps: NotificationDeps) {
       deps.logger.debug({ eventId, template: mail.template }, 'mail already sent for this event');
       return 'already-sent';
     }
-    await deps.mailer.send({
-      messageId: `<${eventId}@${deps.messageIdDomain}>`,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-    });
+    await inSpan('smtp send', { 'app.email.template': mail.template }, () =>
+      deps.mailer.send({
+        messageId: `<${eventId}@${deps.messageIdDomain}>`,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      }),
+    );
     await deps.emails.markSent(eventId);
     deps.logger.info({ eventId, emailId: record.id, template: mail.template }, 'mail sent');
     return 'sent';
   };
 
   return {
-    welcome: (eventId: string, user: userEvents.UserRegistered) => deliverOnce(eventId, welcomeEmail(user)),
+    welcome: (eventId: string, user: userEvents.UserRegistered) => {
+      annotateActiveSpan({ 'app.user.id': user.userId, 'app.email.template': 'welcome' });
+      return deliverOnce(eventId, welcomeEmail(user));
+    },
 
-    orderConfirmed: (eventId: string, order: orderEvents.OrderConfirmed) =>
-      deliverOnce(eventId, orderConfirmedEmail(order)),
+    orderConfirmed: (eventId: string, order: orderEvents.OrderConfirmed) => {
+      annotateActiveSpan({ 'app.order.id': order.orderId, 'app.user.id': order.userId });
+      return deliverOnce(eventId, orderConfirmedEmail(order));
+    },
 
-    orderCancelled: (eventId: string, order: orderEvents.OrderCancelled) =>
-      deliverOnce(eventId, orderCancelledEmail(order)),
+    orderCancelled: (eventId: string, order: orderEvents.OrderCancelled) => {
+      annotateActiveSpan({ 'app.order.id': order.orderId, 'app.user.id': order.userId });
+      return deliverOnce(eventId, orderCancelledEmail(order));
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  * media type), AppErrors from the gateway and from downstream calls, and bugs.
  */
 import { errorCodeToHttpStatus, isAppError, toPublicError, type ErrorDetail } from '@shop/errors';
+import { activeTraceId } from '@shop/telemetry';
 import type { FastifyInstance } from 'fastify';
 import type { ErrorResponse, PublicErrorCode } from '../schemas/errors';
 import { validationDetails, type RequestPart } from './validation-details';
@@ -20,8 +21,11 @@ export function errorBody(
   message: string,
   details?: readonly ErrorDetail[],
 ): ErrorResponse {
+  const traceId = activeTraceId();
   return {
     error: { code, message, ...(details && details.length > 0 ? { details: [...details] } : {}) },
+    // The trace of a failed request is where its cause is recorded; the client gets the key to it.
+    ...(traceId && { traceId }),
   };
 }
 

@@ -5,6 +5,7 @@ import { appendToOutbox } from '@shop/messaging';
 import type { OrderRecord, OrderRepository } from '../data-access/order-repository';
 import { decodeCursor, encodeCursor } from './order-cursor';
 import { requestHash, uuidProblem, validateOrderRequest, type OrderRequest } from './order-rules';
+import { annotateActiveSpan } from '@shop/telemetry';
 
 export interface Customer {
   email: string;
@@ -125,6 +126,7 @@ export function createOrderUseCases(deps: OrderUseCasesDeps) {
         if (!winner) throw new AppError('INTERNAL', 'The order that took the idempotency key is missing');
         return replay(winner, hash);
       }
+      annotateActiveSpan({ 'app.order.id': created.id, 'app.user.id': created.userId });
       deps.eventsWritten();
       return { order: withoutIdempotency(created), replayed: false };
     },
@@ -135,6 +137,7 @@ export function createOrderUseCases(deps: OrderUseCasesDeps) {
         [uuidProblem('orderId', orderId), uuidProblem('userId', userId)],
         'The request is not valid',
       );
+      annotateActiveSpan({ 'app.order.id': orderId, 'app.user.id': userId });
       const order = await deps.orders.findForUser(orderId, userId);
       if (!order) throw notFound(`Order ${orderId} not found`);
       return withoutIdempotency(order);

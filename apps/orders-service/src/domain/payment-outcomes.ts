@@ -4,6 +4,7 @@ import type { Logger } from '@shop/logger';
 import { appendToOutbox, handleOnce } from '@shop/messaging';
 import type { OrderPayment, OrderRecord, OrderRepository } from '../data-access/order-repository';
 import { uuidProblem } from './order-rules';
+import { annotateActiveSpan } from '@shop/telemetry';
 
 /** The delivery of an event, as far as deduplication needs it. */
 export interface EventDelivery {
@@ -67,6 +68,7 @@ export function createPaymentOutcomes(deps: PaymentOutcomeDeps) {
     orderId: string,
     settle: (client: PoolClient) => Promise<OrderRecord | undefined>,
   ): Promise<void> {
+    annotateActiveSpan({ 'app.order.id': orderId });
     let announced = false;
     const result = await handleOnce(deps.pool, delivery, async (client) => {
       const settled = await settle(client);

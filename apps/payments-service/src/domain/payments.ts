@@ -5,6 +5,8 @@ import type { PaymentRecord, PaymentRepository } from '../data-access/payment-re
 import { orderToCharge } from './order-to-charge';
 import { isUuid, paymentIdForOrder } from './payment-ids';
 import type { ChargeResult, PaymentProvider } from './payment-provider';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { annotateActiveSpan, inSpan } from '@shop/telemetry';
 
 export type Payment = PaymentRecord;
 
@@ -43,20 +45,35 @@ export function createPaymentUseCases(deps: PaymentUseCasesDeps) {
      */
     async chargeOrder(event: ReceivedEvent<'orders.v1.OrderCreated'>): Promise<void> {
       const order = orderToCharge(event.payload);
-      if (await deps.payments.findByOrderId(order.orderId)) return;
       const paymentId = paymentIdForOrder(order.orderId);
+      annotateActiveSpan({ 'app.order.id': order.orderId, 'app.payment.id': paymentId });
+      if (await deps.payments.findByOrderId(order.orderId)) return;
 
       // The charge happens before, and outside, the transaction that records it: a call to the card
       // network must not hold a database connection (and its locks) for a whole network round trip.
       // That is safe because the charge is idempotent: its key is the payment id, derived from the order
       // id, so when anything fails between the charge and the commit (a crash, a rollback, a redelivery
       // racing this one), the next attempt gets the first charge's answer instead of charging again.
-      const result = await deps.provider.charge({
-        idempotencyKey: paymentId,
-        amountCents: order.amountCents,
-        currency: order.currency,
-        paymentMethod: order.paymentMethod,
-      });
+      const result = await inSpan(
+        'payment-provider charge',
+        { 'app.order.id': order.orderId, 'app.payment.id': paymentId },
+        async (span) => {
+          const charged = await deps.provider.charge({
+            idempotencyKey: paymentId,
+            amountCents: order.amountCents,
+            currency: order.currency,
+            paymentMethod: order.paymentMethod,
+          });
+          span.setAttribute('app.payment.outcome', charged.outcome);
+          // A decline is a business outcome, not a fault, but it is what a person looks for in a trace.
+          if (charged.outcome === 'declined') {
+            span.setAttribute('app.payment.decline_code', charged.declineCode);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: `card declined: ${charged.declineCode}` });
+          }
+          return charged;
+        },
+      );
+      annotateActiveSpan({ 'app.payment.outcome': result.outcome });
 
       const handled = await handleOnce(deps.pool, event, async (client) => {
         const payment = await deps.payments.insertIfAbsent(client, {

@@ -6,6 +6,7 @@ import type { UserRecord, UserRepository } from '../data-access/user-repository'
 import type { AccessToken, AccessTokenIssuer } from './access-tokens';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { normalizeEmail, validateRegistration, type Registration } from './registration-rules';
+import { annotateActiveSpan } from '@shop/telemetry';
 
 export type User = Omit<UserRecord, 'passwordHash'>;
 
@@ -49,6 +50,7 @@ export function createUserUseCases(deps: UserUseCasesDeps) {
           });
           return created;
         });
+        annotateActiveSpan({ 'app.user.id': user.id });
         deps.eventsWritten();
         return withoutSecret(user);
       } catch (error) {
