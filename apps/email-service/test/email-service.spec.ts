@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { isAppError } from '@shop/errors';
 import { call, waitUntilServing } from '@shop/grpc';
 import { headersToStrings, DLT_HEADERS } from '@shop/kafka';
-import { eventually, testKafka } from '@shop/testing';
+import { eventually, startSmtpCapture, testKafka, type CapturedMail, type SmtpCapture } from '@shop/testing';
 import type { emailV1 } from '@shop/contracts';
 import { startEmailServiceHarness, type EmailServiceHarness } from './support/email-service-harness';
 import { orderCancelled, orderConfirmed, orderCreated, userRegistered } from './support/events';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from './support/smtp-sink';
 
 describe('email-service', () => {
-  let smtp: SmtpSink;
+  let smtp: SmtpCapture;
   let shop: EmailServiceHarness;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
+    smtp = await startSmtpCapture();
     shop = await startEmailServiceHarness('email', smtp.port);
   });
 
@@ -22,12 +21,12 @@ describe('email-service', () => {
     await smtp.stop();
   });
 
-  const mailsTo = (address: string) => smtp.received.filter((mail) => mail.recipients.includes(address));
-  const oneMailTo = (address: string): Promise<ReceivedMail> =>
+  const mailsTo = (address: string) => smtp.mails.filter((mail) => mail.to.includes(address));
+  const oneMailTo = (address: string): Promise<CapturedMail> =>
     eventually(() => {
       const mails = mailsTo(address);
       expect(mails).toHaveLength(1);
-      return mails[0] as ReceivedMail;
+      return mails[0] as CapturedMail;
     });
   const listEmails = (request: Partial<emailV1.ListEmailsRequest>) =>
     call(shop.client.listEmails.bind(shop.client), { recipient: '', limit: 0, cursor: '', ...request });
@@ -86,8 +85,8 @@ describe('email-service', () => {
     const event = { ...userRegistered('twice@example.com', 'Twice'), eventId: randomUUID() };
     await shop.publish(event);
     await shop.publish(event);
-    // Same key, so the same partition: once this one is mailed, both copies before it were handled.
-    await shop.publish({ ...orderConfirmed('twice-marker@example.com'), aggregateId: event.aggregateId });
+    // Same topic and key, so the same partition: once this one is mailed, both copies before it were handled.
+    await shop.publish({ ...userRegistered('twice-marker@example.com', 'Marker'), aggregateId: event.aggregateId });
     await oneMailTo('twice-marker@example.com');
 
     expect(mailsTo('twice@example.com')).toHaveLength(1);

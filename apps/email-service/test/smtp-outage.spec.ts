@@ -1,11 +1,10 @@
-import { eventually } from '@shop/testing';
+import { eventually, freePort, startSmtpCapture, type SmtpCapture } from '@shop/testing';
 import { startEmailServiceHarness, type EmailServiceHarness } from './support/email-service-harness';
 import { userRegistered } from './support/events';
-import { freePort, startSmtpSink, type SmtpSink } from './support/smtp-sink';
 
 describe('email-service while the mail server is down', () => {
   let shop: EmailServiceHarness;
-  let smtp: SmtpSink | undefined;
+  let smtp: SmtpCapture | undefined;
   let smtpPort: number;
 
   beforeAll(async () => {
@@ -31,13 +30,13 @@ describe('email-service while the mail server is down', () => {
     // Long enough for several failed attempts, so the consumer has had every chance to give up.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
 
-    smtp = await startSmtpSink(smtpPort);
+    smtp = await startSmtpCapture(smtpPort);
 
     const mail = await eventually(() => {
-      expect(smtp?.received).toHaveLength(1);
-      return smtp?.received[0];
+      expect(smtp?.mails).toHaveLength(1);
+      return smtp?.mails[0];
     }, 45_000);
-    expect(mail?.recipients).toEqual(['patient@example.com']);
+    expect(mail?.to).toEqual(['patient@example.com']);
     expect(mail?.subject).toBe('Welcome to the shop, Patient Pat');
     expect(mail?.messageId).toBe(`<${eventId}@shop.example>`);
     await eventually(async () => expect(await status()).toBe('sent'));

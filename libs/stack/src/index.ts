@@ -1,3 +1,2 @@
 export * from './apps';
 export * from './start-stack';
-export { freePort } from './ports';

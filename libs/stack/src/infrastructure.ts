@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allTopics } from '@shop/kafka';
 import { startMockBroker } from '@shop/kafka-mock-broker';
-import { freePort } from './ports';
+import { freePort } from '@shop/testing';
 
 export interface Running {
   stop(): Promise<void>;

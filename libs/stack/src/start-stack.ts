@@ -16,7 +16,7 @@ import {
 } from './apps';
 import { startAppProcess, type AppProcess } from './app-process';
 import { startBroker, startMailCatcher, type MailCatcher } from './infrastructure';
-import { freePort } from './ports';
+import { freePort } from '@shop/testing';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 

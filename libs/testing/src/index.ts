@@ -5,3 +5,5 @@ export * from './eventually';
 export * from './keys';
 export * from './smtp-capture';
 export * from './otlp-receiver';
+export * from './ports';
+export * from './mime';

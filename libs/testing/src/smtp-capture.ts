@@ -1,11 +1,13 @@
 import { SMTPServer } from 'smtp-server';
+import { parseMail, type ParsedMail } from './mime';
 
-export interface CapturedMail {
+export interface CapturedMail extends ParsedMail {
   from: string;
+  /** RCPT TO addresses. */
   to: string[];
-  subject: string;
+  subject: string | undefined;
   messageId: string | undefined;
-  /** The whole message with quoted-printable soft line breaks joined, for `toContain` checks. */
+  /** The message as received, with quoted-printable soft line breaks joined so an id search finds it. */
   raw: string;
 }
 
@@ -13,41 +15,39 @@ export interface SmtpCapture {
   url: string;
   port: number;
   mails: CapturedMail[];
+  /** Mails whose Message-ID header is this. */
+  withMessageId(messageId: string): CapturedMail[];
   stop(): Promise<void>;
 }
 
-function header(raw: string, name: string): string | undefined {
-  const match = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(raw);
-  return match?.[1]?.replace(/\r?\n[ \t]+/g, ' ').trim();
-}
-
-/** A real SMTP server for tests: accepts every message and keeps it for assertions. */
+/** A real SMTP server for tests: accepts every message and keeps it, parsed, for assertions. */
 export function startSmtpCapture(port = 0): Promise<SmtpCapture> {
   const mails: CapturedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    closeTimeout: 100,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        const raw = Buffer.concat(chunks)
-          .toString('utf8')
-          .replace(/=\r?\n/g, '');
+        const received = Buffer.concat(chunks).toString('utf8');
+        const mail = parseMail(received);
         mails.push({
+          ...mail,
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          subject: header(raw, 'Subject') ?? '',
-          messageId: header(raw, 'Message-ID'),
-          raw,
+          subject: mail.headers.get('subject'),
+          messageId: mail.headers.get('message-id'),
+          raw: received.replace(/=\r?\n/g, ''),
         });
         callback();
       });
     },
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const address = server.server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
@@ -55,6 +55,7 @@ export function startSmtpCapture(port = 0): Promise<SmtpCapture> {
         url: `smtp://127.0.0.1:${bound}`,
         port: bound,
         mails,
+        withMessageId: (messageId) => mails.filter((mail) => mail.messageId === messageId),
         stop: () => new Promise<void>((done) => server.close(() => done())),
       });
     });

@@ -1,0 +1,344 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICES, startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
+import {
+  adminConnection,
+  eventually,
+  startOtlpReceiver,
+  startSmtpCapture,
+  type OtlpReceiver,
+  type ReceivedSpan,
+  type SmtpCapture,
+} from '@shop/testing';
+import { shopClient, type ShopClient } from './shop-client';
+import {
+  checkout,
+  findCheckoutTrace,
+  tracingEnv,
+  untilSpansStopArriving,
+  type Checkout,
+} from './trace-checkout';
+import { buildTraceTree, SPAN_KIND, STATUS_CODE } from './trace-tree';
+
+/**
+ * The checkout as a trace: the real apps as processes export OTLP to a receiver in the test, and a
+ * checkout (HTTP -> gRPC -> Postgres -> outbox -> Kafka -> ... -> SMTP) must read as one trace with
+ * one root, nothing dangling, every hop described by its semantic attributes and the shop's own.
+ */
+jest.setTimeout(120_000);
+
+const APPS = ['gateway', ...SERVICES] as const;
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** One line per span, for failure messages that say which span broke a rule. */
+const describeSpan = (span: ReceivedSpan) => `${span.service}: ${span.name} (kind ${span.kind})`;
+
+describe('the checkout is one trace', () => {
+  const run = randomBytes(3).toString('hex');
+  const topicPrefix = `trace-${run}.`;
+  let receiver: OtlpReceiver;
+  let smtp: SmtpCapture;
+  let stack: Stack;
+  let shop: ShopClient;
+  let stopped = false;
+  const placed: Record<'confirmed' | 'cancelled', Checkout> = {} as Record<
+    'confirmed' | 'cancelled',
+    Checkout
+  >;
+
+  const mailArrived = (email: string, orderId: string) =>
+    eventually(
+      () => smtp.mails.some((mail) => mail.to.includes(email) && mail.raw.includes(orderId)),
+      30_000,
+    ).then(() => undefined);
+
+  /** The spans of a checkout's trace, found from the spans themselves (not from the response header). */
+  const traceOf = (which: 'confirmed' | 'cancelled') => {
+    const traceId = findCheckoutTrace(receiver.spans, placed[which]);
+    if (!traceId) throw new Error(`no trace holds the ${which} checkout's order ${placed[which].orderId}`);
+    return { traceId, spans: receiver.spans.filter((span) => span.traceId === traceId) };
+  };
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    smtp = await startSmtpCapture();
+    stack = await startStack({
+      postgres: adminConnection(),
+      kafkaBrokers: process.env['KAFKA_BROKERS'],
+      smtpUrl: smtp.url,
+      ports: 'free',
+      databasePrefix: `trace_${run}_`,
+      topicPrefix,
+      temporaryDatabases: true,
+      logDir: join(WORKSPACE_ROOT, 'tmp', 'e2e', `trace-${run}`),
+      env: tracingEnv(receiver.endpoint),
+    });
+    shop = shopClient(stack.gatewayUrl);
+    // One after the other, so that each trace holds one checkout's work only.
+    placed.confirmed = await checkout(shop, {
+      email: `paid-${run}@example.com`,
+      paymentMethod: 'pm_card_visa',
+      waitForMail: mailArrived,
+    });
+    placed.cancelled = await checkout(shop, {
+      email: `declined-${run}@example.com`,
+      paymentMethod: 'pm_card_chargeDeclined',
+      waitForMail: mailArrived,
+    });
+    await untilSpansStopArriving(receiver.spans);
+  }, 300_000);
+
+  afterAll(async () => {
+    if (!stopped) await stack?.stop();
+    await smtp?.stop();
+    await receiver?.stop();
+  }, 60_000);
+
+  it('settles the paid order as CONFIRMED and the declined one as CANCELLED', () => {
+    expect(placed.confirmed.order.status).toBe('CONFIRMED');
+    expect(placed.cancelled.order.status).toBe('CANCELLED');
+  });
+
+  describe.each([
+    {
+      which: 'confirmed' as const,
+      outcome: 'succeeded',
+      template: 'order-confirmed',
+    },
+    {
+      which: 'cancelled' as const,
+      outcome: 'declined',
+      template: 'order-cancelled',
+    },
+  ])('the $which checkout', ({ which, outcome, template }) => {
+    it('is answered with its trace id: x-trace-id and a W3C traceresponse naming the same trace', () => {
+      const { traceId } = traceOf(which);
+      expect(placed[which].traceIdHeader).toBe(traceId);
+      expect(placed[which].traceResponseHeader).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    });
+
+    it('has spans from all five apps under one trace id', () => {
+      const { traceId, spans } = traceOf(which);
+      expect(traceId).toMatch(HEX32);
+      expect([...new Set(spans.map((span) => span.service))].sort()).toEqual([...APPS].sort());
+    });
+
+    it("has exactly one root, the gateway's POST /v1/orders, and no span whose parent is missing", () => {
+      const { roots, orphans } = buildTraceTree(traceOf(which).spans);
+      expect(orphans.map((node) => describeSpan(node.span))).toEqual([]);
+      expect(roots.map((node) => describeSpan(node.span))).toEqual([
+        `gateway: POST /v1/orders (kind ${SPAN_KIND.server})`,
+      ]);
+    });
+
+    it('crosses Kafka as producer and consumer spans naming kafka and the topic, each consumer a child of its producer', () => {
+      const { spans } = traceOf(which);
+      const producers = spans.filter((span) => span.kind === SPAN_KIND.producer);
+      const consumers = spans.filter((span) => span.kind === SPAN_KIND.consumer);
+      const orderEvents = `${topicPrefix}orders.v1.events`;
+      const paymentEvents = `${topicPrefix}payments.v1.events`;
+
+      expect(new Set(producers.map((span) => span.attributes['messaging.destination.name']))).toEqual(
+        new Set([orderEvents, paymentEvents]),
+      );
+      expect(
+        new Set(
+          consumers.map((span) => `${span.service} <- ${span.attributes['messaging.destination.name']}`),
+        ),
+      ).toEqual(
+        new Set([
+          `payments-service <- ${orderEvents}`,
+          `email-service <- ${orderEvents}`,
+          `orders-service <- ${paymentEvents}`,
+        ]),
+      );
+      for (const span of [...producers, ...consumers]) {
+        expect({ span: describeSpan(span), system: span.attributes['messaging.system'] }).toEqual({
+          span: describeSpan(span),
+          system: 'kafka',
+        });
+      }
+      for (const consumer of consumers) {
+        const parent = spans.find((span) => span.spanId === consumer.parentSpanId);
+        expect({
+          consumer: describeSpan(consumer),
+          parentKind: parent?.kind,
+          topic: parent?.attributes['messaging.destination.name'],
+        }).toEqual({
+          consumer: describeSpan(consumer),
+          parentKind: SPAN_KIND.producer,
+          topic: consumer.attributes['messaging.destination.name'],
+        });
+      }
+    });
+
+    it("queries each service's own database in pg spans with db.system.name, db.namespace and db.query.text", () => {
+      const { spans } = traceOf(which);
+      const queries = spans.filter((span) => span.name.startsWith('pg.query:'));
+      expect([...new Set(queries.map((span) => span.service))].sort()).toEqual([...SERVICES].sort());
+      for (const span of queries) {
+        expect({ span: describeSpan(span), ...span.attributes }).toMatchObject({
+          span: describeSpan(span),
+          'db.system.name': 'postgresql',
+          'db.namespace': stack.databases[span.service as (typeof SERVICES)[number]],
+          'db.query.text': expect.stringMatching(/\S/) as string,
+        });
+      }
+    });
+
+    it("publishes from the outbox inside the request's trace: the relay's send span is a child of the CreateOrder span whose transaction wrote the row", () => {
+      const { spans } = traceOf(which);
+      const createOrder = spans.find(
+        (span) =>
+          span.service === 'orders-service' &&
+          span.kind === SPAN_KIND.server &&
+          span.name.endsWith('/CreateOrder'),
+      );
+      expect(createOrder).toBeDefined();
+      const children = spans.filter((span) => span.parentSpanId === createOrder?.spanId);
+      expect(
+        children.some((span) => /INSERT INTO outbox/i.test(String(span.attributes['db.query.text']))),
+      ).toBe(true);
+      expect(children.filter((span) => span.kind === SPAN_KIND.producer).map(describeSpan)).toEqual([
+        `orders-service: send ${topicPrefix}orders.v1.events (kind ${SPAN_KIND.producer})`,
+      ]);
+    });
+
+    it('carries the order id on the CreateOrder span and on every consumer span that handled the order, and the customer id on CreateOrder', () => {
+      const { spans } = traceOf(which);
+      const { orderId, customer } = placed[which];
+      const createOrder = spans.find(
+        (span) =>
+          span.service === 'orders-service' &&
+          span.kind === SPAN_KIND.server &&
+          span.name.endsWith('/CreateOrder'),
+      );
+      expect(createOrder?.attributes).toMatchObject({ 'app.order.id': orderId, 'app.user.id': customer.id });
+
+      // A consumer span with children did work for the order; one without skipped an event type it
+      // has no handler for (email-service and OrderCreated, payments-service and OrderConfirmed).
+      const handling = spans.filter(
+        (span) =>
+          span.kind === SPAN_KIND.consumer && spans.some((child) => child.parentSpanId === span.spanId),
+      );
+      expect([...new Set(handling.map((span) => span.service))].sort()).toEqual([
+        'email-service',
+        'orders-service',
+        'payments-service',
+      ]);
+      for (const span of handling) {
+        expect({ span: describeSpan(span), orderId: span.attributes['app.order.id'] }).toEqual({
+          span: describeSpan(span),
+          orderId,
+        });
+      }
+    });
+
+    it(`charges the card in a payment-provider charge span with app.payment.outcome=${outcome}`, () => {
+      const { spans } = traceOf(which);
+      const charges = spans.filter(
+        (span) => span.service === 'payments-service' && span.name === 'payment-provider charge',
+      );
+      expect(charges).toHaveLength(1);
+      expect(charges[0]?.attributes['app.payment.outcome']).toBe(outcome);
+      expect(charges[0]?.attributes['app.order.id']).toBe(placed[which].orderId);
+      expect(charges[0]?.status.code).toBe(outcome === 'declined' ? STATUS_CODE.error : STATUS_CODE.unset);
+    });
+
+    it(
+      outcome === 'declined'
+        ? 'marks the card decline as an ERROR span, so the failed checkout stands out'
+        : 'has no ERROR span: nothing went wrong',
+      () => {
+        const errors = traceOf(which).spans.filter((span) => span.status.code === STATUS_CODE.error);
+        if (outcome === 'declined') {
+          expect(errors.map(describeSpan)).toContain(
+            `payments-service: payment-provider charge (kind ${SPAN_KIND.internal})`,
+          );
+          expect(errors.some((span) => span.attributes['app.payment.outcome'] === 'declined')).toBe(true);
+        } else {
+          expect(errors.map(describeSpan)).toEqual([]);
+        }
+      },
+    );
+
+    it(`sends the mail in an smtp send span naming the ${template} template, under email-service's consumer span`, () => {
+      const { spans } = traceOf(which);
+      const sends = spans.filter((span) => span.service === 'email-service' && span.name === 'smtp send');
+      expect(sends.map((span) => span.attributes['app.email.template'])).toEqual([template]);
+      const parent = spans.find((span) => span.spanId === sends[0]?.parentSpanId);
+      expect(parent && describeSpan(parent)).toBe(
+        `email-service: process ${topicPrefix}orders.v1.events (kind ${SPAN_KIND.consumer})`,
+      );
+    });
+
+    it('writes log lines that carry its trace_id and the span_id of the span they were written in', async () => {
+      const { traceId, spans } = traceOf(which);
+      const spanIds = new Set(spans.map((span) => span.spanId));
+      const lines = await eventually(() => {
+        const found = stack.processes.flatMap((app) =>
+          readFileSync(app.logFile, 'utf8')
+            .split('\n')
+            .filter((line) => line.includes(traceId))
+            .map((line) => JSON.parse(line) as { service: string; trace_id: string; span_id: string }),
+        );
+        // The gateway logs the request; email-service logs the mail it sent.
+        expect([...new Set(found.map((line) => line.service))]).toEqual(
+          expect.arrayContaining(['gateway', 'email-service']),
+        );
+        return found;
+      }, 10_000);
+      for (const line of lines) expect(spanIds.has(line.span_id)).toBe(true);
+    });
+  });
+
+  it('names the trace of a refused request in its error body and headers', async () => {
+    const refused = await shop.request<{ error: { code: string }; traceId?: string }>('POST', '/v1/orders', {
+      token: (await shop.signUp(`refused-${run}@example.com`)).token,
+      body: { items: 'many', currency: 'EUR', paymentMethod: 'pm_card_visa' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.traceId).toMatch(HEX32);
+    expect(refused.headers.get('x-trace-id')).toBe(refused.body.traceId);
+    await eventually(() =>
+      expect(
+        receiver.spans.find(
+          (span) => span.traceId === refused.body.traceId && span.service === 'gateway' && !span.parentSpanId,
+        )?.attributes['http.response.status_code'],
+      ).toBe(400),
+    );
+  });
+
+  it('receives metrics from all five apps: HTTP, RPC, database pool, messaging and runtime', async () => {
+    const expected: [service: string, metric: string | RegExp][] = [
+      ...APPS.map((app): [string, RegExp] => [app, /^(nodejs|v8js)\./]),
+      ['gateway', 'http.server.request.duration'],
+      ...SERVICES.map((service): [string, string] => [service, 'db.client.connection.count']),
+      ['users-service', 'rpc.server.call.duration'],
+      ['orders-service', 'rpc.server.call.duration'],
+      ['payments-service', 'messaging.process.duration'],
+      ['orders-service', 'messaging.process.duration'],
+      ['email-service', 'messaging.process.duration'],
+    ];
+    const missing = () =>
+      expected
+        .filter(
+          ([service, metric]) =>
+            !receiver.metrics.some(
+              (received) =>
+                received.service === service &&
+                (typeof metric === 'string' ? received.name === metric : metric.test(received.name)),
+            ),
+        )
+        .map(([service, metric]) => `${service}: ${String(metric)}`);
+    await eventually(() => expect(missing()).toEqual([]), 15_000, 250);
+  });
+
+  it('stops every app gracefully on SIGTERM: each process exits 0', async () => {
+    stopped = true;
+    const exits = await stack.stop();
+    expect(exits).toHaveLength(5);
+    expect(exits.filter((exit) => exit.code !== 0)).toEqual([]);
+  });
+});
