@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { observeConsumerLag } from './consumer-lag';
+import { inLinkedSpan } from './linked-span';
 import type { Logger } from '@shop/logger';
 
 export interface ConsumedMessage {
@@ -167,7 +168,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         const { batch } = fetched;
         for (const message of batch.messages) {
           if (!fetched.isRunning() || fetched.isStale()) return;
-          await handleWithRetries(toConsumed(batch.topic, batch.partition, message));
+          const consumed = toConsumed(batch.topic, batch.partition, message);
+          await inLinkedSpan(consumed, () => handleWithRetries(consumed));
           fetched.resolveOffset(message.offset);
           await fetched.heartbeat();
         }

@@ -145,6 +145,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...process.env,
         ...options.env,
         OTEL_SERVICE_NAME: app,
+        // Logs go to the terminal and the log files here; exporting them too is opt-in.
+        OTEL_LOGS_EXPORTER:
+          options.env?.['OTEL_LOGS_EXPORTER'] ?? process.env['OTEL_LOGS_EXPORTER'] ?? 'none',
         // Without somewhere to send telemetry, the SDK stays off rather than retrying exports forever.
         OTEL_SDK_DISABLED:
           options.env?.['OTEL_SDK_DISABLED'] ??
