@@ -63,7 +63,9 @@ export async function startMockBroker(options: MockBrokerOptions): Promise<MockB
   }
   ensureMockBrokerBuilt();
 
-  const child = spawn(mockBrokerBinaryPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // A process group of its own: a Ctrl-C meant for the parent must not take the broker away before
+  // the apps using it have stopped. It still ends with the parent, on EOF on stdin.
+  const child = spawn(mockBrokerBinaryPath(), args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const lines = new LineChannel(child.stdout);
 
   // Kept only to explain a failure; librdkafka logs warnings and errors there.

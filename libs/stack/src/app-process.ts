@@ -34,6 +34,9 @@ export function startAppProcess(options: AppProcessOptions): AppProcess {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, so a Ctrl-C in the terminal reaches only the launcher, which then
+    // stops the apps in order (gateway first) before the broker they need to leave cleanly.
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {

@@ -57,7 +57,7 @@ export async function startMailCatcher(
       '127.0.0.1',
       '--silent',
     ],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await Promise.race([

@@ -105,7 +105,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const cleanups: (() => Promise<void>)[] = [];
   const processes: AppProcess[] = [];
+  // The apps run in process groups of their own (see app-process.ts); should this process end without
+  // stopping them, they must not outlive it.
+  const orphanGuard = () => processes.forEach((app) => app.child.kill('SIGKILL'));
+  process.once('exit', orphanGuard);
   const stop = async () => {
+    process.off('exit', orphanGuard);
     const exits: { label: string; code: number | null }[] = [];
     // Gateway first, then the services, so nothing calls a peer that is already gone.
     for (const app of [...processes].reverse())
@@ -117,7 +122,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const broker = await startBroker(options.kafkaBrokers);
     cleanups.push(() => broker.stop());
-    const mail: MailCatcher = await startMailCatcher(options.smtpUrl);
+    // MailDev's own defaults when the stack runs on fixed ports, so its web UI is always at :1080.
+    const mail: MailCatcher = await startMailCatcher(
+      options.smtpUrl,
+      mode === 'default' ? { smtp: 1025, web: 1080 } : {},
+    );
     cleanups.push(() => mail.stop());
 
     const databases = Object.fromEntries(
