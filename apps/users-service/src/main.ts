@@ -1,29 +1,12 @@
-import { loadConfig } from '@shop/config';
-import { connectionFromEnv, createPool, runMigrations } from '@shop/db';
-import { createKafka } from '@shop/kafka';
-import { handleShutdown, runMain } from '@shop/lifecycle';
-import { createLogger } from '@shop/logger';
+import { runService } from '@shop/lifecycle';
 import { createUsersService } from './app';
 import { usersConfigSchema } from './config';
 import { migrations } from './data-access/migrations';
 
-const SERVICE = 'users-service';
-
-runMain(async () => {
-  const config = loadConfig(usersConfigSchema);
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const pool = createPool(connectionFromEnv(config), { applicationName: SERVICE, max: config.PG_POOL_MAX });
-  await runMigrations(pool, migrations, logger);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE, logger });
-  const service = createUsersService({ config, pool, kafka, logger });
-  const port = await service.start();
-  logger.info({ port }, `${SERVICE} started`);
-  handleShutdown({
-    logger,
-    timeoutMs: config.SHUTDOWN_GRACE_MS + 5_000,
-    stop: async () => {
-      await service.stop();
-      await pool.end();
-    },
-  });
+// The composition root: everything is built and wired here, and nowhere else starts anything.
+runService({
+  name: 'users-service',
+  configSchema: usersConfigSchema,
+  migrations,
+  create: createUsersService,
 });
