@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { isAppError } from '@shop/errors';
 import { call, waitUntilServing } from '@shop/grpc';
 import { headersToStrings, DLT_HEADERS } from '@shop/kafka';
-import { eventually, startSmtpCapture, testKafka, type CapturedMail, type SmtpCapture } from '@shop/testing';
+import {
+  eventually,
+  startSmtpCapture,
+  testKafka,
+  type CapturedMail,
+  type SmtpCapture,
+  failure,
+} from '@shop/testing';
 import type { emailV1 } from '@shop/contracts';
 import { startEmailServiceHarness, type EmailServiceHarness } from './support/email-service-harness';
 import { orderCancelled, orderConfirmed, orderCreated, userRegistered } from './support/events';
@@ -30,16 +36,6 @@ describe('email-service', () => {
     });
   const listEmails = (request: Partial<emailV1.ListEmailsRequest>) =>
     call(shop.client.listEmails.bind(shop.client), { recipient: '', limit: 0, cursor: '', ...request });
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: unknown) => {
-        if (!isAppError(error)) throw error;
-        return error;
-      },
-    );
 
   it('welcomes a newly registered user by name, in a text and an HTML part', async () => {
     const eventId = await shop.publish(userRegistered('ada@example.com', 'Ada Lovelace'));
@@ -86,7 +82,10 @@ describe('email-service', () => {
     await shop.publish(event);
     await shop.publish(event);
     // Same topic and key, so the same partition: once this one is mailed, both copies before it were handled.
-    await shop.publish({ ...userRegistered('twice-marker@example.com', 'Marker'), aggregateId: event.aggregateId });
+    await shop.publish({
+      ...userRegistered('twice-marker@example.com', 'Marker'),
+      aggregateId: event.aggregateId,
+    });
     await oneMailTo('twice-marker@example.com');
 
     expect(mailsTo('twice@example.com')).toHaveLength(1);

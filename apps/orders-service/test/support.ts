@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@shop/config';
 import { ordersV1, usersV1, type EventTypeName } from '@shop/contracts';
-import { isAppError, notFound, type AppError } from '@shop/errors';
+import { notFound } from '@shop/errors';
 import { call, createClient, createGrpcServer, grpcService, unary } from '@shop/grpc';
 import { createKafka, TOPICS } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
@@ -213,14 +213,4 @@ export function orderRequest(
 export const createOrder = (client: ordersV1.OrdersServiceClient, request: ordersV1.CreateOrderRequest) =>
   call(client.createOrder.bind(client), request);
 
-/** The AppError a call failed with; fails the test when the call succeeds. */
-export const failure = (promise: Promise<unknown>): Promise<AppError> =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => {
-      if (!isAppError(error)) throw error;
-      return error;
-    },
-  );
+export { failure } from '@shop/testing';

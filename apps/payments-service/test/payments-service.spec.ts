@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { encodeEventPayload, eventsV1, paymentsV1, type EventMessage } from '@shop/contracts';
 import { loadConfig } from '@shop/config';
-import { isAppError } from '@shop/errors';
 import { call, createClient, waitUntilServing } from '@shop/grpc';
 import {
   createKafka,
@@ -22,6 +21,7 @@ import {
   type TestDatabase,
   testKafkaEnv,
   testServiceEnv,
+  failure,
 } from '@shop/testing';
 import { createPaymentsService } from '../src/app';
 import { paymentsConfigSchema } from '../src/config';
@@ -177,17 +177,6 @@ describe('payments-service', () => {
 
   const getPayment = (lookup: paymentsV1.GetPaymentRequest['lookup']) =>
     call(client.getPayment.bind(client), { lookup });
-
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: unknown) => {
-        if (!isAppError(error)) throw error;
-        return error;
-      },
-    );
 
   it('charges an order paid with a good card, records SUCCEEDED and announces PaymentSucceeded', async () => {
     const order = anOrder('pm_card_visa');

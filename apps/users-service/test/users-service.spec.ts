@@ -1,6 +1,5 @@
 import { createVerifier } from 'fast-jwt';
 import { usersV1 } from '@shop/contracts';
-import { isAppError } from '@shop/errors';
 import { call, createClient, waitUntilServing } from '@shop/grpc';
 import { createKafka } from '@shop/kafka';
 import { startEventConsumer } from '@shop/messaging';
@@ -15,6 +14,7 @@ import {
   type TestDatabase,
   testKafkaEnv,
   testServiceEnv,
+  failure,
 } from '@shop/testing';
 import { loadConfig } from '@shop/config';
 import { createUsersService } from '../src/app';
@@ -50,16 +50,6 @@ describe('users-service', () => {
   });
 
   const register = (request: usersV1.RegisterRequest) => call(client.register.bind(client), request);
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: unknown) => {
-        if (!isAppError(error)) throw error;
-        return error;
-      },
-    );
 
   it('registers a user, never returns the password, and announces UserRegistered', async () => {
     const announced: string[] = [];

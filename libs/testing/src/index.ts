@@ -7,3 +7,4 @@ export * from './smtp-capture';
 export * from './otlp-receiver';
 export * from './ports';
 export * from './mime';
+export * from './app-errors';
