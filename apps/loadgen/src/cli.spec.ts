@@ -1,0 +1,70 @@
+import { parseCommandLine, parseDuration, UsageError } from './cli';
+
+const run = (args: string[]) => {
+  const command = parseCommandLine(args);
+  if (command.kind !== 'run') throw new Error('expected a run');
+  return command.options;
+};
+
+describe('command line', () => {
+  it('reads a run at one rate with its defaults', () => {
+    expect(
+      run(['--scenario', 'checkout', '--rate', '50', '--duration', '20s', '--out', 'tmp/x']),
+    ).toMatchObject({
+      scenario: 'checkout',
+      rate: 50,
+      durationMs: 20_000,
+      outDir: 'tmp/x',
+      target: 'http://127.0.0.1:8080',
+      users: 20,
+      arrival: 'constant',
+      declineShare: 0.1,
+      pollIntervalMs: 25,
+      maxInFlight: 1000,
+    });
+  });
+
+  it('reads step mode', () => {
+    const options = run([
+      '--scenario=browse',
+      '--step-from=20',
+      '--step-to=200',
+      '--step-by=20',
+      '--step-duration=10s',
+      '--slo-p99=250',
+      '--arrival=poisson',
+    ]);
+    expect(options.steps).toEqual({ from: 20, to: 200, by: 20, durationMs: 10_000, sloP99Ms: 250 });
+    expect(options.arrival).toBe('poisson');
+  });
+
+  it('reads a mix', () => {
+    expect(
+      run(['--scenario', 'mixed', '--rate', '5', '--duration', '1', '--mix', 'browse=1,signup=3']).mix,
+    ).toEqual({
+      browse: 1,
+      checkout: 0,
+      signup: 3,
+    });
+  });
+
+  it.each([
+    [['--rate', '5', '--duration', '1s'], /--scenario takes one of/],
+    [['--scenario', 'checkout', '--rate', '5'], /give --rate and --duration/],
+    [['--scenario', 'checkout', '--rate=-5', '--duration', '1s'], /--rate takes arrivals per second/],
+    [['--scenario', 'checkout', '--rate', '5', '--duration', 'soon'], /--duration takes a duration/],
+    [['--scenario', 'checkout', '--step-from', '5'], /step mode needs --step-to/],
+    [['--scenario', 'checkout', '--rate', '5', '--duration', '1s', '--arrival', 'burst'], /--arrival takes/],
+    [['--scenario', 'checkout', '--rate', '5', '--duration', '1s', '--bogus'], /Unknown option/],
+  ])('refuses %j with a usage error', (args, message) => {
+    expect(() => parseCommandLine(args)).toThrow(UsageError);
+    expect(() => parseCommandLine(args)).toThrow(message);
+  });
+
+  it('reads durations in ms, s and m', () => {
+    expect(parseDuration('500ms', '--d')).toBe(500);
+    expect(parseDuration('1.5s', '--d')).toBe(1500);
+    expect(parseDuration('2m', '--d')).toBe(120_000);
+    expect(parseDuration('3', '--d')).toBe(3000);
+  });
+});

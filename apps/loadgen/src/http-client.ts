@@ -1,0 +1,91 @@
+/**
+ * A lean HTTP/JSON client of the gateway for load: node:http with kept-alive connections and no cap on
+ * sockets (an open model needs one connection per request in flight), a deadline per request, and
+ * failures turned into values rather than exceptions.
+ */
+import { Agent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+export interface HttpResponse {
+  status: number;
+  body: unknown;
+}
+
+export type HttpResult = { ok: true; response: HttpResponse } | { ok: false; errorKind: string };
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpClient {
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
+  close(): void;
+}
+
+export function createHttpClient(baseUrl: string, timeoutMs: number): HttpClient {
+  const base = new URL(baseUrl);
+  const secure = base.protocol === 'https:';
+  const agent = secure
+    ? new HttpsAgent({ keepAlive: true, maxSockets: Infinity })
+    : new Agent({ keepAlive: true, maxSockets: Infinity });
+  const send = secure ? httpsRequest : httpRequest;
+  const prefix = base.pathname.replace(/\/$/, '');
+
+  const request = (method: string, path: string, options: RequestOptions = {}) =>
+    new Promise<HttpResult>((resolve) => {
+      const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+      if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(payload));
+      }
+      let settled = false;
+      const finish = (result: HttpResult) => {
+        if (settled) return;
+        settled = true;
+        resolve(result);
+      };
+      const req = send(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: `${prefix}${path}`,
+          method,
+          headers,
+          agent,
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (error: NodeJS.ErrnoException) =>
+            finish({ ok: false, errorKind: error.code ?? 'response error' }),
+          );
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? (JSON.parse(text) as unknown) : undefined;
+            } catch {
+              // Not JSON (a proxy's error page): kept as text.
+            }
+            finish({ ok: true, response: { status: res.statusCode ?? 0, body } });
+          });
+        },
+      );
+      req.on('timeout', () => {
+        finish({ ok: false, errorKind: 'timeout' });
+        req.destroy();
+      });
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        finish({ ok: false, errorKind: error.code ?? error.message }),
+      );
+      req.end(payload);
+    });
+
+  return { request, close: () => agent.destroy() };
+}
