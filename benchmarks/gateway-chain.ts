@@ -1,0 +1,287 @@
+/**
+ * What the gateway's chain costs: GET /v1/users/me through the gateway (HTTP -> JWT check -> gRPC
+ * users.GetUser -> pg SELECT by primary key) against its two ends alone: a bare Fastify route that
+ * answers the same JSON as a constant, and the same SELECT run directly from a pg pool.
+ *
+ *   npm run bench:gateway -- [--rounds 3] [--duration 10] [--warmup 2] [--connections 32]
+ *                            [--variants gateway,fastify,pg] [--no-build]
+ *
+ * HTTP load comes from autocannon (in this process, keep-alive, closed loop of --connections); the pg
+ * variant is a closed loop of --connections callers on a pool of 10 (the services' default). The
+ * variants alternate round after round against one stack, so drift hits them alike. Per variant:
+ * throughput, p50/p99 (service time: closed loop), and CPU per request of each process involved.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { createPool } from '@shop/db';
+import type { Stack } from '@shop/stack';
+import { shopClient } from '../apps/shop-e2e/src/shop-client';
+import {
+  closedLoop,
+  cpuPercent,
+  cpuSnapshot,
+  describeMachine,
+  loadAverage,
+  machine,
+  mean,
+  parseList,
+  positiveNumber,
+  round,
+  runScript,
+  serviceConnection,
+  stackProcessGroups,
+  startBenchStack,
+  summarize,
+  table,
+  writeResults,
+  WORKSPACE_ROOT,
+  type ProcessGroups,
+} from './bench-kit';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    variants: { type: 'string', default: 'gateway,fastify,pg' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const ROUNDS = Math.round(positiveNumber('rounds', args.rounds));
+const DURATION_S = positiveNumber('duration', args.duration);
+const WARMUP_S = Number(args.warmup);
+const CONNECTIONS = Math.round(positiveNumber('connections', args.connections));
+const VARIANTS = parseList(args.variants);
+for (const variant of VARIANTS)
+  if (!['gateway', 'fastify', 'pg'].includes(variant)) throw new Error(`unknown variant "${variant}"`);
+
+const USER_SQL = 'SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1';
+
+/** A bare Fastify server in a process of its own, answering a constant the size of the gateway's answer. */
+async function startBareFastify(body: unknown): Promise<{ url: string; child: ChildProcess }> {
+  const source = `
+    const app = require('fastify')({ logger: false });
+    const body = ${JSON.stringify(JSON.stringify(body))};
+    app.get('/v1/users/me', (request, reply) => { reply.header('content-type', 'application/json; charset=utf-8').send(body); });
+    app.listen({ host: '127.0.0.1', port: 0 }).then((address) => console.log(address));
+    process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+  `;
+  const child = spawn(process.execPath, ['-e', source], {
+    cwd: WORKSPACE_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the bare Fastify server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+interface Phase {
+  round: number;
+  variant: string;
+  perSecond: number;
+  requests: number;
+  errors: number;
+  latencyMs: { p50: number; p99: number };
+  /** CPU per request (ms) of each process group, and the percent of one core each used. */
+  cpuMsPerRequest: Record<string, number>;
+  cpuPercent: Record<string, number>;
+  loadAverage: number;
+}
+
+async function httpLoad(
+  url: string,
+  token: string | undefined,
+  durationS: number,
+): Promise<{ perSecond: number; requests: number; errors: number; p50: number; p99: number }> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: durationS,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const ok = result['2xx'];
+  return {
+    perSecond: round(ok / result.duration, 1),
+    requests: ok,
+    errors: result.errors + result.timeouts + result.non2xx,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+function groupsWith(base: ProcessGroups, extra: Record<string, number>): ProcessGroups {
+  return {
+    resolve() {
+      const groups = base.resolve();
+      for (const [name, pid] of Object.entries(extra)) groups.set(name, [pid]);
+      return groups;
+    },
+  };
+}
+
+/** The processes each variant involves (everything else is reported as other). */
+const INVOLVED: Record<string, string[]> = {
+  gateway: ['load generator', 'gateway#1', 'users-service#1', 'postgres (stack backends)'],
+  fastify: ['load generator', 'bare fastify'],
+  pg: ['load generator', 'postgres (stack backends)'],
+};
+
+async function main(): Promise<void> {
+  const host = machine();
+  process.stdout.write(
+    `Gateway chain: ${ROUNDS} round(s) of ${VARIANTS.join(' / ')}, ${WARMUP_S} s warm-up + ${DURATION_S} s each, ` +
+      `${CONNECTIONS} connections\n${describeMachine(host)}\n\n`,
+  );
+  const bench = await startBenchStack({ label: 'gwchain', build: !args['no-build'] });
+  const stack: Stack = bench.stack;
+  let fastify: Awaited<ReturnType<typeof startBareFastify>> | undefined;
+  const pool = createPool(serviceConnection(stack, 'users-service'), {
+    applicationName: 'bench-direct',
+    max: 10,
+  });
+  try {
+    const shop = shopClient(stack.gatewayUrl);
+    const user = await shop.signUp(`bench-${Date.now()}@example.com`, 'Bench Customer');
+    const me = await shop.request('GET', '/v1/users/me', { token: user.token });
+    if (me.status !== 200) throw new Error(`GET /v1/users/me answered ${me.status}`);
+    fastify = await startBareFastify(me.body);
+    const groups = groupsWith(stackProcessGroups(stack), { 'bare fastify': fastify.child.pid ?? -1 });
+
+    const run = async (variant: string, durationS: number) => {
+      if (variant === 'gateway') return httpLoad(`${stack.gatewayUrl}/v1/users/me`, user.token, durationS);
+      if (variant === 'fastify') return httpLoad(`${fastify!.url}/v1/users/me`, undefined, durationS);
+      const loop = await closedLoop(
+        async () => {
+          const { rows } = await pool.query(USER_SQL, [user.id]);
+          if (rows.length !== 1) throw new Error('no row');
+        },
+        { concurrency: CONNECTIONS, durationMs: durationS * 1000 },
+      );
+      const latency = summarize(loop.latenciesMs);
+      return {
+        perSecond: loop.perSecond,
+        requests: loop.latenciesMs.length,
+        errors: loop.errors,
+        p50: latency.p50,
+        p99: latency.p99,
+      };
+    };
+
+    const phases: Phase[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      for (const variant of VARIANTS) {
+        if (WARMUP_S > 0) await run(variant, WARMUP_S);
+        const before = cpuSnapshot(groups);
+        const figures = await run(variant, DURATION_S);
+        const after = cpuSnapshot(groups);
+        const cpu = cpuPercent(before, after);
+        const cpuMsPerRequest: Record<string, number> = {};
+        for (const name of INVOLVED[variant] ?? [])
+          cpuMsPerRequest[name] = round(((cpu[name] ?? 0) * 10) / Math.max(1, figures.perSecond), 3);
+        const phase: Phase = {
+          round: r,
+          variant,
+          perSecond: figures.perSecond,
+          requests: figures.requests,
+          errors: figures.errors,
+          latencyMs: { p50: figures.p50, p99: figures.p99 },
+          cpuMsPerRequest,
+          cpuPercent: cpu,
+          loadAverage: loadAverage()[0] ?? NaN,
+        };
+        phases.push(phase);
+        process.stdout.write(
+          `round ${r} ${variant.padEnd(7)} ${String(phase.perSecond).padStart(8)}/s  p50 ${phase.latencyMs.p50} ms  ` +
+            `p99 ${phase.latencyMs.p99} ms  errors ${phase.errors}  machine busy ${cpu['machine busy']}% ` +
+            `(other ${cpu['other']}%)  load average ${phase.loadAverage}\n`,
+        );
+      }
+    }
+
+    const byVariant = VARIANTS.map((variant) => {
+      const own = phases.filter((phase) => phase.variant === variant);
+      const names = INVOLVED[variant] ?? [];
+      return {
+        variant,
+        perSecond: round(mean(own.map((phase) => phase.perSecond))),
+        min: Math.min(...own.map((phase) => phase.perSecond)),
+        max: Math.max(...own.map((phase) => phase.perSecond)),
+        p50Ms: round(mean(own.map((phase) => phase.latencyMs.p50)), 2),
+        p99Ms: round(mean(own.map((phase) => phase.latencyMs.p99)), 2),
+        errors: own.reduce((sum, phase) => sum + phase.errors, 0),
+        cpuMsPerRequest: Object.fromEntries(
+          names.map((name) => [name, round(mean(own.map((phase) => phase.cpuMsPerRequest[name] ?? 0)), 3)]),
+        ),
+        otherCpuPercent: round(mean(own.map((phase) => phase.cpuPercent['other'] ?? 0))),
+      };
+    });
+    const rate = (variant: string) => byVariant.find((entry) => entry.variant === variant)?.perSecond;
+    const ratio = (a: string, b: string) => {
+      const x = rate(a);
+      const y = rate(b);
+      return x !== undefined && y !== undefined ? round(x / y, 3) : null;
+    };
+    const ratios = {
+      gatewayOverFastify: ratio('gateway', 'fastify'),
+      gatewayOverPg: ratio('gateway', 'pg'),
+      pgOverFastify: ratio('pg', 'fastify'),
+    };
+    const loadAtEnd = loadAverage();
+    process.stdout.write(
+      `\nSummary (${host.cores} cores, Node ${host.node}, load average ${host.loadAverageAtStart[0]} at start, ${loadAtEnd[0]} at end):\n` +
+        table([
+          [
+            'variant',
+            'req/s (mean)',
+            'min',
+            'max',
+            'p50 ms',
+            'p99 ms',
+            'errors',
+            'other CPU %',
+            'CPU ms/req',
+          ],
+          ...byVariant.map((entry) => [
+            entry.variant,
+            entry.perSecond,
+            entry.min,
+            entry.max,
+            entry.p50Ms,
+            entry.p99Ms,
+            entry.errors,
+            entry.otherCpuPercent,
+            Object.entries(entry.cpuMsPerRequest)
+              .map(([name, value]) => `${name.replace(/#1$/, '')} ${value}`)
+              .join(', '),
+          ]),
+        ]) +
+        `\n\ngateway/fastify = ${ratios.gatewayOverFastify}, gateway/pg = ${ratios.gatewayOverPg}, pg/fastify = ${ratios.pgOverFastify}\n`,
+    );
+    writeResults('gateway-chain', {
+      machine: host,
+      loadAverageAtEnd: loadAtEnd,
+      settings: {
+        rounds: ROUNDS,
+        durationS: DURATION_S,
+        warmupS: WARMUP_S,
+        connections: CONNECTIONS,
+        loadTool: 'autocannon 9 (HTTP), closed loop on a pg pool of 10 (pg)',
+        sql: USER_SQL,
+      },
+      summary: { variants: byVariant, ratios },
+      phases,
+    });
+  } finally {
+    await pool.end().catch(() => undefined);
+    fastify?.child.kill('SIGTERM');
+    await bench.stop();
+  }
+}
+
+runScript(main);
