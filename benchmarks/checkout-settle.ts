@@ -20,6 +20,7 @@ import {
   machine,
   parseList,
   positiveNumber,
+  retrying,
   runScript,
   startBenchStack,
   table,
@@ -59,36 +60,39 @@ async function main(): Promise<void> {
   );
   const runs = [];
   for (const [index, fetchWait] of FETCH_WAITS.entries()) {
-    const bench = await startBenchStack({
-      label: `settle_${fetchWait}`,
-      env: { CARD_NETWORK_LATENCY_MS: CARD_LATENCY_MS, KAFKA_FETCH_MAX_WAIT_MS: String(fetchWait) },
-      build: index === 0 && !args['no-build'],
+    const run = await retrying(`fetch wait ${fetchWait} ms`, async () => {
+      const bench = await startBenchStack({
+        label: `settle_${fetchWait}`,
+        env: { CARD_NETWORK_LATENCY_MS: CARD_LATENCY_MS, KAFKA_FETCH_MAX_WAIT_MS: String(fetchWait) },
+        build: index === 0 && !args['no-build'],
+      });
+      try {
+        process.stdout.write(`fetch wait ${fetchWait} ms:\n`);
+        const { report } = await runLoadTest({
+          target: bench.stack.gatewayUrl,
+          scenario: 'checkout',
+          rate: RATE,
+          durationMs: DURATION_MS,
+          users: USERS,
+          outDir: join(WORKSPACE_ROOT, 'tmp', 'bench', `checkout-settle-${fetchWait}`),
+          progress: indented,
+        });
+        return {
+          fetchWaitMs: fetchWait,
+          requests: report.requests,
+          achievedRate: report.achievedRate,
+          errors: report.errors + report.dropped,
+          latencyMs: report.latencyMs,
+          settleMs: report.settleMs,
+          settle: report.settle,
+          startLagMs: report.startLagMs,
+          loadAverage: loadAverage()[0] ?? NaN,
+        };
+      } finally {
+        await bench.stop();
+      }
     });
-    try {
-      process.stdout.write(`fetch wait ${fetchWait} ms:\n`);
-      const { report } = await runLoadTest({
-        target: bench.stack.gatewayUrl,
-        scenario: 'checkout',
-        rate: RATE,
-        durationMs: DURATION_MS,
-        users: USERS,
-        outDir: join(WORKSPACE_ROOT, 'tmp', 'bench', `checkout-settle-${fetchWait}`),
-        progress: indented,
-      });
-      runs.push({
-        fetchWaitMs: fetchWait,
-        requests: report.requests,
-        achievedRate: report.achievedRate,
-        errors: report.errors + report.dropped,
-        latencyMs: report.latencyMs,
-        settleMs: report.settleMs,
-        settle: report.settle,
-        startLagMs: report.startLagMs,
-        loadAverage: loadAverage()[0] ?? NaN,
-      });
-    } finally {
-      await bench.stop();
-    }
+    runs.push(run);
   }
   const loadAtEnd = loadAverage();
   process.stdout.write(

@@ -28,6 +28,7 @@ import {
   mean,
   parseList,
   positiveNumber,
+  retrying,
   round,
   runScript,
   serviceConnection,
@@ -147,7 +148,9 @@ async function main(): Promise<void> {
   });
   try {
     const shop = shopClient(stack.gatewayUrl);
-    const user = await shop.signUp(`bench-${Date.now()}@example.com`, 'Bench Customer');
+    const user = await retrying('sign-up', () =>
+      shop.signUp(`bench-${Date.now()}@example.com`, 'Bench Customer'),
+    );
     const me = await shop.request('GET', '/v1/users/me', { token: user.token });
     if (me.status !== 200) throw new Error(`GET /v1/users/me answered ${me.status}`);
     fastify = await startBareFastify(me.body);

@@ -28,6 +28,7 @@ import {
   machine,
   mean,
   positiveNumber,
+  retrying,
   round,
   runScript,
   serviceConnection,
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
     max: 10,
   });
   try {
-    const user = await shopClient(stack.gatewayUrl).signUp(`hop-${Date.now()}@example.com`, 'Hop');
+    const user = await retrying('sign-up', () =>
+      shopClient(stack.gatewayUrl).signUp(`hop-${Date.now()}@example.com`, 'Hop'),
+    );
     const useCases = createUserUseCases({
       pool,
       users: createUserRepository(pool),

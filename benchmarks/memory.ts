@@ -22,6 +22,7 @@ import {
   machine,
   mean,
   positiveNumber,
+  retrying,
   round,
   rssMiB,
   runScript,
@@ -117,14 +118,16 @@ async function main(): Promise<void> {
         done();
       },
     });
-    const { report } = await runLoadTest({
-      target: bench.stack.gatewayUrl,
-      scenario: 'mixed',
-      rate: RATE,
-      durationMs: DURATION_MS,
-      outDir: join(WORKSPACE_ROOT, 'tmp', 'bench', 'memory-mixed'),
-      progress,
-    });
+    const { report } = await retrying('the mixed load', () =>
+      runLoadTest({
+        target: bench.stack.gatewayUrl,
+        scenario: 'mixed',
+        rate: RATE,
+        durationMs: DURATION_MS,
+        outDir: join(WORKSPACE_ROOT, 'tmp', 'bench', 'memory-mixed'),
+        progress,
+      }),
+    );
     measuring = false;
     clearInterval(sampler);
     const loadUnderLoad = loadAverage()[0] ?? NaN;

@@ -92,7 +92,8 @@ function variantOf(spec: string, sinkUrl: string): Variant {
     variant = { description: 'SDK disabled (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } };
   } else if (base === 'on') {
     variant = {
-      description: 'SDK as deployed: all spans sampled, batch export, OTLP http/protobuf to the sink',
+      description:
+        'SDK as deployed: all spans sampled, batch export, OTLP http/protobuf to the sink (metrics too)',
       env: on,
     };
   } else if (base === 'traces-only') {

@@ -4,7 +4,7 @@
  *   npm run scale:experiment -- --app payments-service --max 3 --scenario checkout --slo-p99 500
  *       [--step-from 4] [--step-by 4] [--step-to 100] [--step-duration 8s] [--users 20]
  *       [--card-latency 50] [--quiet-below 30] [--quiet-timeout 30] [--no-build]
- *       [--out tmp/scaling/<app>] [--png docs/img/scaling-<app>.png]
+ *       [--out tmp/scaling/<app>] [--png docs/img/scaling-<app>.png] [--render-only]
  *
  * For 1..max replicas of the app: a fresh stack (free ports, its own temporary databases, broker and
  * topic prefix; fast Kafka timings; the card network answering in --card-latency ms), the load
@@ -12,12 +12,12 @@
  * SLO with < 1% errors), and the CPU of every process of the stack sampled from /proc twice a second.
  * Writes results.json, results.md (the table) and chart.html (Chart.js inlined) to --out, and each
  * run's load-generator reports to --out/replicas-<n>/. With --png, headless Chromium (`chromium`, or
- * CHROMIUM_PATH) renders the chart to that file.
+ * CHROMIUM_PATH) renders the chart to that file. --render-only makes the table and the chart again
+ * from --out/results.json without measuring.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppName } from '@shop/stack';
@@ -59,6 +59,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string' },
     png: { type: 'string' },
+    'render-only': { type: 'boolean', default: false },
     'quiet-below': { type: 'string', default: '30' },
     'quiet-timeout': { type: 'string', default: '30' },
   },
@@ -111,36 +112,6 @@ interface StepResult {
   cpuMsPerArrival: { shop: number; loadGenerator: number };
 }
 
-interface CpuModel {
-  idlePercent: number | null;
-  msPerCheckout: number | null;
-  cpuBoundRate: number | null;
-  fittedOnRates: number[];
-}
-
-/** Least squares of (shop + load generator CPU %) against the rate, over the passing steps. */
-function cpuModel(steps: readonly StepResult[]): CpuModel {
-  const passing = steps.filter((step) => step.pass);
-  const points = (passing.length >= 2 ? passing : steps).map((step) => ({
-    x: step.rate,
-    y: (step.cpuMsPerArrival.shop + step.cpuMsPerArrival.loadGenerator) * step.rate * 0.1,
-  }));
-  const none = { idlePercent: null, msPerCheckout: null, cpuBoundRate: null, fittedOnRates: [] };
-  if (points.length < 2) return none;
-  const mx = points.reduce((sum, p) => sum + p.x, 0) / points.length;
-  const my = points.reduce((sum, p) => sum + p.y, 0) / points.length;
-  const sxx = points.reduce((sum, p) => sum + (p.x - mx) ** 2, 0);
-  const slope = points.reduce((sum, p) => sum + (p.x - mx) * (p.y - my), 0) / sxx;
-  const intercept = my - slope * mx;
-  if (!(slope > 0)) return { ...none, fittedOnRates: points.map((p) => p.x) };
-  return {
-    idlePercent: round(intercept, 1),
-    msPerCheckout: round(slope * 10, 1),
-    cpuBoundRate: round((cpus().length * 100 - intercept) / slope, 1),
-    fittedOnRates: points.map((p) => p.x),
-  };
-}
-
 interface RunResult {
   replicas: number;
   maxRate: number | null;
@@ -150,12 +121,6 @@ interface RunResult {
   finalStep: { rate: number; pass: boolean; reason?: string };
   busiestAtFinalStep: { name: string; cpuPercent: number };
   machineBusyAtFinalStep: number;
-  /**
-   * The shop's and the load generator's CPU (percent of one core) fitted over the passing steps as
-   * idle + rate x cost: what it burns with no load (consumers polling, health checks, timers), what one
-   * checkout adds, and the rate at which that would fill every core of an otherwise idle machine.
-   */
-  cpuModel: CpuModel;
   loadAverage: number[];
   steps: StepResult[];
   reportDir: string;
@@ -266,7 +231,6 @@ async function runWith(replicas: number): Promise<RunResult> {
       finalStep: { rate: final.rate, pass: final.pass, ...(final.reason && { reason: final.reason }) },
       busiestAtFinalStep: busiest(final.cpu),
       machineBusyAtFinalStep: final.cpu['machine busy'] ?? NaN,
-      cpuModel: cpuModel(steps),
       loadAverage: loadAverage(),
       steps,
       reportDir: relative(WORKSPACE_ROOT, reportDir),
@@ -289,6 +253,15 @@ async function runWith(replicas: number): Promise<RunResult> {
 const fmt = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined || Number.isNaN(value) ? '–' : String(round(value, digits));
 
+/** The shop's own processes together (apps, broker, mail catcher, the stack's Postgres backends). */
+const shopCpu = (cpu: Record<string, number>): number =>
+  round(
+    Object.entries(cpu)
+      .filter(([name]) => !NOT_SHOP.includes(name))
+      .reduce((sum, [, value]) => sum + value, 0),
+    1,
+  );
+
 function markdownTable(runs: readonly RunResult[]): string {
   const header = [
     'replicas',
@@ -297,25 +270,26 @@ function markdownTable(runs: readonly RunResult[]): string {
     'settle p99 at that rate (ms)',
     'efficiency',
     'final step',
-    'busiest process in the final step (CPU %)',
-    'machine busy (other work) CPU %',
-    'CPU fit: idle % + ms per checkout',
-    'CPU-bound rate (/s)',
+    'busiest shop process in the final step (CPU %)',
+    'whole shop (CPU %)',
+    'other work (CPU %)',
     'load average',
   ];
-  const rows = runs.map((run) => [
-    String(run.replicas),
-    fmt(run.maxRate),
-    fmt(run.p99AtMaxMs),
-    fmt(run.settleP99AtMaxMs, 0),
-    fmt(run.efficiency, 2),
-    `${run.finalStep.rate}/s ${run.finalStep.pass ? 'pass' : 'fail'}`,
-    `${run.busiestAtFinalStep.name} (${run.busiestAtFinalStep.cpuPercent})`,
-    `${fmt(run.machineBusyAtFinalStep, 0)} (${fmt(run.steps.at(-1)?.cpu['other'], 0)})`,
-    `${fmt(run.cpuModel.idlePercent, 0)} + ${fmt(run.cpuModel.msPerCheckout)}`,
-    fmt(run.cpuModel.cpuBoundRate, 0),
-    run.loadAverage[0]?.toFixed(2) ?? '–',
-  ]);
+  const rows = runs.map((run) => {
+    const final = run.steps.at(-1)?.cpu ?? {};
+    return [
+      String(run.replicas),
+      fmt(run.maxRate),
+      fmt(run.p99AtMaxMs),
+      fmt(run.settleP99AtMaxMs, 0),
+      fmt(run.efficiency, 2),
+      `${run.finalStep.rate}/s ${run.finalStep.pass ? 'pass' : 'fail'}`,
+      `${run.busiestAtFinalStep.name} (${run.busiestAtFinalStep.cpuPercent})`,
+      fmt(shopCpu(final), 0),
+      fmt(final['other'], 0),
+      run.loadAverage[0]?.toFixed(2) ?? '–',
+    ];
+  });
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
@@ -350,12 +324,6 @@ function chartHtml(runs: readonly RunResult[], context: Record<string, string>):
     p99: runs.map((run) => run.p99AtMaxMs),
     settleP99: runs.map((run) => run.settleP99AtMaxMs),
     efficiency: runs.map((run) => run.efficiency),
-    cpuBound: runs.map((run) => run.cpuModel.cpuBoundRate),
-    cpuBoundEfficiency: runs.map((run) => {
-      const base = runs[0]?.cpuModel.cpuBoundRate;
-      const own = run.cpuModel.cpuBoundRate;
-      return base && own !== null ? round(own / (run.replicas * base), 3) : null;
-    }),
     finalRates: runs.map((run) => run.finalStep.rate),
     cpu: groupNames.map((name) => ({ name, values: cpuByRun.map((cpu) => cpu[name] ?? 0) })),
     slo: SLO_P99_MS,
@@ -401,7 +369,6 @@ new Chart(document.getElementById('throughput'), {
   data: { labels: data.labels, datasets: [
     { type: 'bar', order: 2, label: 'highest rate within the SLO (/s)', data: data.maxRate, backgroundColor: '#1f77b4', yAxisID: 'y' },
     { type: 'line', order: 0, label: 'p99 at that rate (ms)', data: data.p99, borderColor: '#d62728', backgroundColor: '#d62728', yAxisID: 'y1' },
-    { type: 'line', order: 1, label: 'CPU-bound rate on idle cores (/s)', data: data.cpuBound, borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderDash: [6, 4], yAxisID: 'y' },
   ] },
   options: { plugins: { title: { display: true, text: 'Throughput and p99 vs replicas' } },
     scales: { x, y: { beginAtZero: true, title: { display: true, text: 'checkouts/s' } },
@@ -412,7 +379,6 @@ new Chart(document.getElementById('efficiency'), {
   type: 'line',
   data: { labels: data.labels, datasets: [
     { label: 'scaling efficiency rate(n) / (n x rate(1))', data: data.efficiency, borderColor: '#2ca02c', backgroundColor: '#2ca02c' },
-    { label: 'same, from the CPU-bound rate', data: data.cpuBoundEfficiency, borderColor: '#1f77b4', backgroundColor: '#1f77b4', borderDash: [6, 4] },
     { label: 'linear scaling', data: data.labels.map(() => 1), borderColor: '#999', borderDash: [6, 4], pointRadius: 0 },
   ] },
   options: { plugins: { title: { display: true, text: 'Scaling efficiency' } },
@@ -441,62 +407,36 @@ new Chart(document.getElementById('settle'), {
 `;
 }
 
-async function main(): Promise<void> {
-  const host = machine();
-  process.stdout.write(
-    `Scaling ${APP} 1..${MAX} replicas, scenario ${SCENARIO}, p99 SLO ${SLO_P99_MS} ms, steps ` +
-      `${STEPS.from}..${STEPS.to} by ${STEPS.by}/s, ${STEPS.durationMs / 1000} s each; card network ${CARD_LATENCY_MS} ms\n` +
-      `${describeMachine(host)}\n`,
-  );
-  mkdirSync(OUT, { recursive: true });
-  const runs: RunResult[] = [];
-  for (let replicas = 1; replicas <= MAX; replicas++) {
-    // A run that fails outright (a busy machine timing out the sign-ups before the load) is tried again.
-    for (let tries = 1; ; tries++) {
-      try {
-        runs.push(await runWith(replicas));
-        break;
-      } catch (error) {
-        if (tries >= 3) throw error;
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        process.stderr.write(`   ${APP} x${replicas} failed (${reason}); trying again in 10 s\n`);
-        await new Promise((resolve) => setTimeout(resolve, 10_000));
-      }
-    }
-    const base = runs[0]?.maxRate;
-    for (const run of runs)
-      run.efficiency = base && run.maxRate !== null ? round(run.maxRate / (run.replicas * base), 3) : null;
-  }
+interface Results {
+  experiment: 'scaling';
+  measuredAt: string;
+  app: string;
+  scenario: string;
+  machine: ReturnType<typeof machine>;
+  loadAverageAtEnd: number[];
+  settings: Record<string, unknown>;
+  runs: RunResult[];
+}
 
+/** Derived figures (efficiency, CPU model), then results.json, results.md, chart.html and the PNG. */
+function writeOutputs(results: Results): void {
+  const { runs } = results;
+  const base = runs[0]?.maxRate;
+  for (const run of runs) {
+    run.efficiency = base && run.maxRate !== null ? round(run.maxRate / (run.replicas * base), 3) : null;
+  }
   const markdown = markdownTable(runs);
-  const results = {
-    experiment: 'scaling',
-    measuredAt: new Date().toISOString(),
-    app: APP,
-    scenario: SCENARIO,
-    machine: host,
-    loadAverageAtEnd: loadAverage(),
-    settings: {
-      steps: STEPS,
-      users: USERS,
-      env: {
-        CARD_NETWORK_LATENCY_MS: CARD_LATENCY_MS,
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-        KAFKA_FETCH_MAX_WAIT_MS: '100',
-      },
-      cpuSampleEveryMs: SAMPLE_EVERY_MS,
-      cpuUnit: 'percent of one core (100 = one core busy)',
-    },
-    runs,
-  };
+  const host = results.machine;
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(OUT, 'results.md'), `${markdown}\n`);
+  const steps = results.settings['steps'] as typeof STEPS;
   writeFileSync(
     join(OUT, 'chart.html'),
     chartHtml(runs, {
-      scenario: `${SCENARIO} scenario, steps of ${STEPS.by}/s x ${STEPS.durationMs / 1000} s`,
-      machine: `${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart[0]} at start, ${results.loadAverageAtEnd[0]} at end (other work on the machine); card network ${CARD_LATENCY_MS} ms`,
+      scenario: `${results.scenario} scenario, steps of ${steps.by}/s x ${steps.durationMs / 1000} s`,
+      machine:
+        `${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart[0]} ` +
+        `at start, ${results.loadAverageAtEnd[0]} at end (other work on the machine); measured ${results.measuredAt.slice(0, 16)}Z`,
     }),
   );
 
@@ -539,6 +479,56 @@ async function main(): Promise<void> {
       cpuRows.map((row) => [...row, ...Array.from({ length: 7 - row.length }, () => '')]),
     )}\n\nwritten to ${relative(process.cwd(), OUT)}/{results.json,results.md,chart.html}\n`,
   );
+}
+
+async function main(): Promise<void> {
+  if (args['render-only']) {
+    writeOutputs(JSON.parse(readFileSync(join(OUT, 'results.json'), 'utf8')) as Results);
+    return;
+  }
+  const host = machine();
+  process.stdout.write(
+    `Scaling ${APP} 1..${MAX} replicas, scenario ${SCENARIO}, p99 SLO ${SLO_P99_MS} ms, steps ` +
+      `${STEPS.from}..${STEPS.to} by ${STEPS.by}/s, ${STEPS.durationMs / 1000} s each; card network ${CARD_LATENCY_MS} ms\n` +
+      `${describeMachine(host)}\n`,
+  );
+  mkdirSync(OUT, { recursive: true });
+  const runs: RunResult[] = [];
+  for (let replicas = 1; replicas <= MAX; replicas++) {
+    // A run that fails outright (a busy machine timing out the sign-ups before the load) is tried again.
+    for (let tries = 1; ; tries++) {
+      try {
+        runs.push(await runWith(replicas));
+        break;
+      } catch (error) {
+        if (tries >= 3) throw error;
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        process.stderr.write(`   ${APP} x${replicas} failed (${reason}); trying again in 10 s\n`);
+        await new Promise((resolve) => setTimeout(resolve, 10_000));
+      }
+    }
+  }
+  writeOutputs({
+    experiment: 'scaling',
+    measuredAt: new Date().toISOString(),
+    app: APP,
+    scenario: SCENARIO,
+    machine: host,
+    loadAverageAtEnd: loadAverage(),
+    settings: {
+      steps: STEPS,
+      users: USERS,
+      env: {
+        CARD_NETWORK_LATENCY_MS: CARD_LATENCY_MS,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+        KAFKA_FETCH_MAX_WAIT_MS: '100',
+      },
+      cpuSampleEveryMs: SAMPLE_EVERY_MS,
+      cpuUnit: 'percent of one core (100 = one core busy)',
+    },
+    runs,
+  });
 }
 
 runScript(main);
