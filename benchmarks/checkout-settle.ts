@@ -12,21 +12,13 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { WORKSPACE_ROOT } from '@shop/stack';
 import { parseDuration } from '../apps/loadgen/src/cli';
 import { runLoadTest } from '../apps/loadgen/src/load-test';
-import {
-  describeMachine,
-  loadAverage,
-  machine,
-  parseList,
-  positiveNumber,
-  retrying,
-  runScript,
-  startBenchStack,
-  table,
-  writeResults,
-  WORKSPACE_ROOT,
-} from './bench-kit';
+import { startBenchStack } from './kit/bench-stack';
+import { table, writeResults } from './kit/figures';
+import { describeMachine, loadAverage, machine } from './kit/machine';
+import { parseList, positiveNumber, retrying, runScript } from './kit/script';
 
 const { values: args } = parseArgs({
   options: {

@@ -16,30 +16,14 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createPool } from '@shop/db';
-import type { Stack } from '@shop/stack';
+import { WORKSPACE_ROOT, type Stack } from '@shop/stack';
 import { shopClient } from '../apps/shop-e2e/src/shop-client';
-import {
-  closedLoop,
-  cpuPercent,
-  cpuSnapshot,
-  describeMachine,
-  loadAverage,
-  machine,
-  mean,
-  parseList,
-  positiveNumber,
-  retrying,
-  round,
-  runScript,
-  serviceConnection,
-  stackProcessGroups,
-  startBenchStack,
-  summarize,
-  table,
-  writeResults,
-  WORKSPACE_ROOT,
-  type ProcessGroups,
-} from './bench-kit';
+import { serviceConnection, startBenchStack } from './kit/bench-stack';
+import { closedLoop } from './kit/closed-loop';
+import { cpuPercent, cpuSnapshot, stackProcessGroups, type ProcessGroups } from './kit/cpu';
+import { mean, round, summarize, table, writeResults } from './kit/figures';
+import { describeMachine, loadAverage, machine } from './kit/machine';
+import { parseList, positiveNumber, retrying, runScript } from './kit/script';
 
 const { values: args } = parseArgs({
   options: {

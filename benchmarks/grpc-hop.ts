@@ -19,25 +19,12 @@ import { createUserRepository } from '../apps/users-service/src/data-access/user
 import type { AccessTokenIssuer } from '../apps/users-service/src/domain/access-tokens';
 import { createUserUseCases } from '../apps/users-service/src/domain/users';
 import { shopClient } from '../apps/shop-e2e/src/shop-client';
-import {
-  closedLoop,
-  cpuPercent,
-  cpuSnapshot,
-  describeMachine,
-  loadAverage,
-  machine,
-  mean,
-  positiveNumber,
-  retrying,
-  round,
-  runScript,
-  serviceConnection,
-  stackProcessGroups,
-  startBenchStack,
-  summarize,
-  table,
-  writeResults,
-} from './bench-kit';
+import { serviceConnection, startBenchStack } from './kit/bench-stack';
+import { closedLoop } from './kit/closed-loop';
+import { cpuPercent, cpuSnapshot, stackProcessGroups } from './kit/cpu';
+import { mean, round, summarize, table, writeResults } from './kit/figures';
+import { describeMachine, loadAverage, machine } from './kit/machine';
+import { positiveNumber, retrying, runScript } from './kit/script';
 
 const { values: args } = parseArgs({
   options: {

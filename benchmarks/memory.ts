@@ -14,24 +14,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { WORKSPACE_ROOT } from '@shop/stack';
 import { parseDuration } from '../apps/loadgen/src/cli';
 import { runLoadTest } from '../apps/loadgen/src/load-test';
-import {
-  describeMachine,
-  loadAverage,
-  machine,
-  mean,
-  positiveNumber,
-  retrying,
-  round,
-  rssMiB,
-  runScript,
-  stackProcessGroups,
-  startBenchStack,
-  table,
-  writeResults,
-  WORKSPACE_ROOT,
-} from './bench-kit';
+import { startBenchStack } from './kit/bench-stack';
+import { stackProcessGroups } from './kit/cpu';
+import { mean, round, table, writeResults } from './kit/figures';
+import { describeMachine, loadAverage, machine } from './kit/machine';
+import { rssMiB } from './kit/proc';
+import { positiveNumber, retrying, runScript } from './kit/script';
 
 const { values: args } = parseArgs({
   options: {

@@ -38,20 +38,11 @@ import { createKafka } from '@shop/kafka';
 import { startMockBroker } from '@shop/kafka-mock-broker';
 import { createLogger } from '@shop/logger';
 import { appendToOutbox, messagingMigrations, startOutboxRelay } from '@shop/messaging';
-import {
-  adminConnection,
-  describeMachine,
-  loadAverage,
-  machine,
-  parseList,
-  positiveNumber,
-  round,
-  runScript,
-  summarize,
-  table,
-  writeResults,
-  WORKSPACE_ROOT,
-} from './bench-kit';
+import { WORKSPACE_ROOT } from '@shop/stack';
+import { adminConnection } from './kit/bench-stack';
+import { round, summarize, table, writeResults } from './kit/figures';
+import { describeMachine, loadAverage, machine } from './kit/machine';
+import { parseList, positiveNumber, runScript } from './kit/script';
 
 const { values: args } = parseArgs({
   options: {
