@@ -1,2 +1,3 @@
 export * from './apps';
 export * from './start-stack';
+export * from './test-stack';

@@ -38,13 +38,18 @@ export function testLogger(service = 'test'): Logger {
   });
 }
 
+/** The fast consumer timings as a service reads them from its environment. */
+export const fastKafkaEnv: Readonly<Record<string, string>> = {
+  KAFKA_SESSION_TIMEOUT_MS: String(fastConsumerTimings.sessionTimeoutMs),
+  KAFKA_HEARTBEAT_INTERVAL_MS: String(fastConsumerTimings.heartbeatIntervalMs),
+  KAFKA_FETCH_MAX_WAIT_MS: String(fastConsumerTimings.maxWaitTimeInMs),
+};
+
 /** The Kafka part of a service's environment in a test: the test broker, a prefix, fast timings. */
 export function testKafkaEnv(topicPrefix: string): Record<string, string> {
   return {
     KAFKA_BROKERS: testBrokers().join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
-    KAFKA_SESSION_TIMEOUT_MS: String(fastConsumerTimings.sessionTimeoutMs),
-    KAFKA_HEARTBEAT_INTERVAL_MS: String(fastConsumerTimings.heartbeatIntervalMs),
-    KAFKA_FETCH_MAX_WAIT_MS: String(fastConsumerTimings.maxWaitTimeInMs),
+    ...fastKafkaEnv,
   };
 }
