@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
-import { adminConnection, startSmtpCapture, type SmtpCapture } from '@shop/testing';
+import { startTestStack, WORKSPACE_ROOT, type TestStack } from '@shop/stack';
 import { runLoadTest, type LoadReport } from '../src';
 
 /**
@@ -14,39 +13,24 @@ jest.setTimeout(180_000);
 describe('a checkout load test against the running shop', () => {
   const run = randomBytes(3).toString('hex');
   const outDir = join(WORKSPACE_ROOT, 'tmp', 'loadgen-e2e', run);
-  let stack: Stack | undefined;
-  let smtp: SmtpCapture | undefined;
+  let stack: TestStack | undefined;
 
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    stack = await startStack({
-      postgres: adminConnection(),
-      kafkaBrokers: process.env['KAFKA_BROKERS'],
-      smtpUrl: smtp.url,
-      ports: 'free',
-      databasePrefix: `loadgen_${run}_`,
-      topicPrefix: `loadgen-${run}.`,
-      temporaryDatabases: true,
+    stack = await startTestStack({
+      label: 'loadgen',
       logDir: join(outDir, 'logs'),
-      env: {
-        LOG_LEVEL: 'warn',
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-        KAFKA_FETCH_MAX_WAIT_MS: '100',
-        CARD_NETWORK_LATENCY_MS: '5',
-      },
+      env: { LOG_LEVEL: 'warn', CARD_NETWORK_LATENCY_MS: '5' },
     });
   }, 300_000);
 
   afterAll(async () => {
     await stack?.stop();
-    await smtp?.stop();
     await rm(outDir, { recursive: true, force: true });
   }, 60_000);
 
   it('runs 3 s of checkouts at 10/s, every order settles, and the reports are written', async () => {
     const { files } = await runLoadTest({
-      target: (stack as Stack).gatewayUrl,
+      target: (stack as TestStack).gatewayUrl,
       scenario: 'checkout',
       rate: 10,
       durationMs: 3000,

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
-import { adminConnection, eventually, startSmtpCapture, type SmtpCapture } from '@shop/testing';
+import { startTestStack, type TestStack } from '@shop/stack';
+import { eventually } from '@shop/testing';
 import { shopClient, type Order, type ShopClient } from './shop-client';
 
 /**
@@ -11,11 +9,9 @@ import { shopClient, type Order, type ShopClient } from './shop-client';
 jest.setTimeout(120_000);
 
 describe('the shop, end to end', () => {
-  const run = randomBytes(3).toString('hex');
-  let stack: Stack;
-  let smtp: SmtpCapture;
+  let stack: TestStack;
   let shop: ShopClient;
-  const email = (who: string) => `${who}-${run}@example.com`;
+  const email = (who: string) => `${who}-${stack.run}@example.com`;
 
   const settled = (token: string, id: string) =>
     eventually(
@@ -28,33 +24,18 @@ describe('the shop, end to end', () => {
       200,
     );
 
-  const mailsTo = (address: string) => smtp.mails.filter((mail) => mail.to.includes(address));
+  const mailsTo = (address: string) => stack.smtp.mails.filter((mail) => mail.to.includes(address));
 
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    stack = await startStack({
-      postgres: adminConnection(),
-      kafkaBrokers: process.env['KAFKA_BROKERS'],
-      smtpUrl: smtp.url,
-      ports: 'free',
-      databasePrefix: `e2e_${run}_`,
-      topicPrefix: `e2e-${run}.`,
-      temporaryDatabases: true,
-      logDir: join(WORKSPACE_ROOT, 'tmp', 'e2e', run),
-      env: {
-        LOG_LEVEL: 'info',
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        KAFKA_FETCH_MAX_WAIT_MS: '100',
-        CARD_NETWORK_LATENCY_MS: '5',
-        CARD_NETWORK_JITTER_MS: '5',
-      },
+    stack = await startTestStack({
+      label: 'e2e',
+      env: { LOG_LEVEL: 'info', CARD_NETWORK_LATENCY_MS: '5', CARD_NETWORK_JITTER_MS: '5' },
     });
     shop = shopClient(stack.gatewayUrl);
   }, 300_000);
 
-  afterAll(async () => {
-    await smtp?.stop();
-  }, 60_000);
+  // Stopped already by the last test, unless that did not run.
+  afterAll(() => stack?.stop(), 60_000);
 
   it('registers a customer who logs in, sees themself, and gets a welcome mail', async () => {
     const registered = await shop.request('POST', '/v1/users', {
@@ -140,7 +121,7 @@ describe('the shop, end to end', () => {
 
   it('places one order for a retried request with the same Idempotency-Key, and rejects the key with another body', async () => {
     const customer = await shop.signUp(email('retry'));
-    const key = `checkout-${run}`;
+    const key = `checkout-${stack.run}`;
     const first = await shop.placeOrder(customer.token, 'pm_card_visa', key);
     const retry = await shop.placeOrder(customer.token, 'pm_card_visa', key);
     expect([first.status, retry.status]).toEqual([202, 202]);

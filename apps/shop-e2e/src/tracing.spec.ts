@@ -1,16 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SERVICES, startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
-import {
-  adminConnection,
-  eventually,
-  startOtlpReceiver,
-  startSmtpCapture,
-  type OtlpReceiver,
-  type ReceivedSpan,
-  type SmtpCapture,
-} from '@shop/testing';
+import { SERVICES, startTestStack, type TestStack } from '@shop/stack';
+import { eventually, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@shop/testing';
 import { shopClient, type ShopClient } from './shop-client';
 import {
   checkout,
@@ -35,13 +25,9 @@ const HEX32 = /^[0-9a-f]{32}$/;
 const describeSpan = (span: ReceivedSpan) => `${span.service}: ${span.name} (kind ${span.kind})`;
 
 describe('the checkout is one trace', () => {
-  const run = randomBytes(3).toString('hex');
-  const topicPrefix = `trace-${run}.`;
   let receiver: OtlpReceiver;
-  let smtp: SmtpCapture;
-  let stack: Stack;
+  let stack: TestStack;
   let shop: ShopClient;
-  let stopped = false;
   const placed: Record<'confirmed' | 'cancelled', Checkout> = {} as Record<
     'confirmed' | 'cancelled',
     Checkout
@@ -49,7 +35,7 @@ describe('the checkout is one trace', () => {
 
   const mailArrived = (email: string, orderId: string) =>
     eventually(
-      () => smtp.mails.some((mail) => mail.to.includes(email) && mail.raw.includes(orderId)),
+      () => stack.smtp.mails.some((mail) => mail.to.includes(email) && mail.raw.includes(orderId)),
       30_000,
     ).then(() => undefined);
 
@@ -62,27 +48,16 @@ describe('the checkout is one trace', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    smtp = await startSmtpCapture();
-    stack = await startStack({
-      postgres: adminConnection(),
-      kafkaBrokers: process.env['KAFKA_BROKERS'],
-      smtpUrl: smtp.url,
-      ports: 'free',
-      databasePrefix: `trace_${run}_`,
-      topicPrefix,
-      temporaryDatabases: true,
-      logDir: join(WORKSPACE_ROOT, 'tmp', 'e2e', `trace-${run}`),
-      env: tracingEnv(receiver.endpoint),
-    });
+    stack = await startTestStack({ label: 'trace', env: tracingEnv(receiver.endpoint) });
     shop = shopClient(stack.gatewayUrl);
     // One after the other, so that each trace holds one checkout's work only.
     placed.confirmed = await checkout(shop, {
-      email: `paid-${run}@example.com`,
+      email: `paid-${stack.run}@example.com`,
       paymentMethod: 'pm_card_visa',
       waitForMail: mailArrived,
     });
     placed.cancelled = await checkout(shop, {
-      email: `declined-${run}@example.com`,
+      email: `declined-${stack.run}@example.com`,
       paymentMethod: 'pm_card_chargeDeclined',
       waitForMail: mailArrived,
     });
@@ -90,8 +65,7 @@ describe('the checkout is one trace', () => {
   }, 300_000);
 
   afterAll(async () => {
-    if (!stopped) await stack?.stop();
-    await smtp?.stop();
+    await stack?.stop();
     await receiver?.stop();
   }, 60_000);
 
@@ -136,8 +110,8 @@ describe('the checkout is one trace', () => {
       const { spans } = traceOf(which);
       const producers = spans.filter((span) => span.kind === SPAN_KIND.producer);
       const consumers = spans.filter((span) => span.kind === SPAN_KIND.consumer);
-      const orderEvents = `${topicPrefix}orders.v1.events`;
-      const paymentEvents = `${topicPrefix}payments.v1.events`;
+      const orderEvents = `${stack.topicPrefix}orders.v1.events`;
+      const paymentEvents = `${stack.topicPrefix}payments.v1.events`;
 
       expect(new Set(producers.map((span) => span.attributes['messaging.destination.name']))).toEqual(
         new Set([orderEvents, paymentEvents]),
@@ -201,7 +175,7 @@ describe('the checkout is one trace', () => {
         children.some((span) => /INSERT INTO outbox/i.test(String(span.attributes['db.query.text']))),
       ).toBe(true);
       expect(children.filter((span) => span.kind === SPAN_KIND.producer).map(describeSpan)).toEqual([
-        `orders-service: send ${topicPrefix}orders.v1.events (kind ${SPAN_KIND.producer})`,
+        `orders-service: send ${stack.topicPrefix}orders.v1.events (kind ${SPAN_KIND.producer})`,
       ]);
     });
 
@@ -269,7 +243,7 @@ describe('the checkout is one trace', () => {
       expect(sends.map((span) => span.attributes['app.email.template'])).toEqual([template]);
       const parent = spans.find((span) => span.spanId === sends[0]?.parentSpanId);
       expect(parent && describeSpan(parent)).toBe(
-        `email-service: process ${topicPrefix}orders.v1.events (kind ${SPAN_KIND.consumer})`,
+        `email-service: process ${stack.topicPrefix}orders.v1.events (kind ${SPAN_KIND.consumer})`,
       );
     });
 
@@ -295,7 +269,7 @@ describe('the checkout is one trace', () => {
 
   it('names the trace of a refused request in its error body and headers', async () => {
     const refused = await shop.request<{ error: { code: string }; traceId?: string }>('POST', '/v1/orders', {
-      token: (await shop.signUp(`refused-${run}@example.com`)).token,
+      token: (await shop.signUp(`refused-${stack.run}@example.com`)).token,
       body: { items: 'many', currency: 'EUR', paymentMethod: 'pm_card_visa' },
     });
     expect(refused.status).toBe(400);
@@ -336,7 +310,6 @@ describe('the checkout is one trace', () => {
   });
 
   it('stops every app gracefully on SIGTERM: each process exits 0', async () => {
-    stopped = true;
     const exits = await stack.stop();
     expect(exits).toHaveLength(5);
     expect(exits.filter((exit) => exit.code !== 0)).toEqual([]);
