@@ -34,9 +34,11 @@ if (wanted.size > 0) {
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
         ignorePaths: (route) => PROBE_PATHS.has(route.url),
+        instrumentHooks: false,
+        instrumentHandler: false,
       }),
     grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: IGNORED_RPCS }),
-    pg: () => new PgInstrumentation({ requireParentSpan: true }),
+    pg: () => new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     kafkajs: () => new KafkaJsInstrumentation(),
     pino: () => new PinoInstrumentation(),
     runtime: () => new RuntimeNodeInstrumentation(),
