@@ -38,6 +38,23 @@ describe('command line', () => {
     expect(options.arrival).toBe('poisson');
   });
 
+  const stepFlags = ['--step-from=4', '--step-to=40', '--step-by=4', '--step-duration=8s', '--slo-p99=500'];
+
+  it('reads a settle SLO in step mode for the scenarios that place orders', () => {
+    expect(run(['--scenario=checkout', ...stepFlags, '--slo-settle-p99=3000']).steps).toEqual({
+      from: 4,
+      to: 40,
+      by: 4,
+      durationMs: 8000,
+      sloP99Ms: 500,
+      sloSettleP99Ms: 3000,
+    });
+    expect(run(['--scenario=mixed', ...stepFlags, '--slo-settle-p99', '1500']).steps?.sloSettleP99Ms).toBe(
+      1500,
+    );
+    expect(run(['--scenario=checkout', ...stepFlags]).steps).not.toHaveProperty('sloSettleP99Ms');
+  });
+
   it('reads a mix', () => {
     expect(
       run(['--scenario', 'mixed', '--rate', '5', '--duration', '1', '--mix', 'browse=1,signup=3']).mix,
@@ -56,6 +73,21 @@ describe('command line', () => {
     [['--scenario', 'checkout', '--step-from', '5'], /step mode needs --step-to/],
     [['--scenario', 'checkout', '--rate', '5', '--duration', '1s', '--arrival', 'burst'], /--arrival takes/],
     [['--scenario', 'checkout', '--rate', '5', '--duration', '1s', '--bogus'], /Unknown option/],
+    [
+      ['--scenario=browse', ...stepFlags, '--slo-settle-p99=3000'],
+      /needs --scenario checkout or mixed.*"browse"/,
+    ],
+    [['--scenario=signup', ...stepFlags, '--slo-settle-p99=3000'], /"signup", which places no orders/],
+    [
+      ['--scenario=mixed', '--mix=browse=1,signup=1', ...stepFlags, '--slo-settle-p99=3000'],
+      /got a mix without checkouts/,
+    ],
+    [['--scenario=checkout', '--rate=5', '--duration=1s', '--slo-settle-p99=3000'], /goes with step mode/],
+    [
+      ['--scenario=checkout', ...stepFlags, '--slo-settle-p99=0'],
+      /--slo-settle-p99 takes milliseconds above zero/,
+    ],
+    [['--scenario=checkout', ...stepFlags.slice(0, 4), '--slo-settle-p99=3000'], /step mode needs --slo-p99/],
   ])('refuses %j with a usage error', (args, message) => {
     expect(() => parseCommandLine(args)).toThrow(UsageError);
     expect(() => parseCommandLine(args)).toThrow(message);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARRIVAL_PROCESSES, type ArrivalProcess } from './arrival';
 import type { LoadTestOptions } from './load-test';
-import { DEFAULT_MIX, SCENARIO_NAMES, type Mix, type ScenarioName } from './scenarios';
+import { DEFAULT_MIX, SCENARIO_NAMES, settlesOrders, type Mix, type ScenarioName } from './scenarios';
 
 export const USAGE = `Usage: npm run loadtest -- --scenario NAME (--rate N --duration D | --step-from N --step-to N --step-by N --step-duration D --slo-p99 MS) [options]
 
@@ -31,6 +31,8 @@ latency, and each latency is measured from the request's intended start.
   --step-from N --step-to N --step-by N --step-duration D --slo-p99 MS
                          step mode: raise the rate step by step and report the highest one whose p99
                          stays under MS with fewer than 1% errors (stops at the first step that misses)
+  --slo-settle-p99 MS    step mode, checkout and mixed: a step also needs its orders' settle p99 (POST
+                         to CONFIRMED/CANCELLED) under MS and none timed out settling
   --quiet                no progress lines
   --help
 `;
@@ -108,6 +110,7 @@ export function parseCommandLine(args: readonly string[]): Command {
         'step-by': { type: 'string' },
         'step-duration': { type: 'string' },
         'slo-p99': { type: 'string' },
+        'slo-settle-p99': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -151,6 +154,22 @@ export function parseCommandLine(args: readonly string[]): Command {
   } else if (values.rate === undefined || values.duration === undefined) {
     throw new UsageError('give --rate and --duration (or the --step-* flags for step mode)');
   }
+  const mix = values.mix ? parseMix(values.mix) : DEFAULT_MIX;
+  if (values['slo-settle-p99'] !== undefined) {
+    if (!steps)
+      throw new UsageError('--slo-settle-p99 goes with step mode (the --step-* flags and --slo-p99)');
+    if (!settlesOrders(scenario as ScenarioName, mix))
+      throw new UsageError(
+        '--slo-settle-p99 judges how orders settle and needs --scenario checkout or mixed (with checkouts ' +
+          `in the mix); got ${scenario === 'mixed' ? 'a mix without checkouts' : `"${scenario}", which places no orders`}`,
+      );
+    steps.sloSettleP99Ms = parseNumber(
+      values['slo-settle-p99'],
+      '--slo-settle-p99',
+      positive,
+      'milliseconds above zero',
+    );
+  }
 
   const rate = steps?.to ?? parseNumber(values.rate, '--rate', positive, 'arrivals per second above zero');
   const durationMs = steps?.durationMs ?? parseDuration(values.duration as string, '--duration');
@@ -168,7 +187,7 @@ export function parseCommandLine(args: readonly string[]): Command {
     arrival: arrival as ArrivalProcess,
     users: parseNumber(values.users, '--users', positiveInteger, 'a whole number above zero'),
     seed: parseNumber(values.seed, '--seed', Number.isInteger, 'a whole number'),
-    mix: values.mix ? parseMix(values.mix) : DEFAULT_MIX,
+    mix,
     declineShare,
     pollIntervalMs: parseDuration(values['poll-interval'], '--poll-interval'),
     settleTimeoutMs: parseDuration(values['settle-timeout'], '--settle-timeout'),

@@ -7,25 +7,27 @@ import { arrivalOffsets, seededRandom, stepRates, type ArrivalProcess } from './
 import { createHttpClient, type HttpClient } from './http-client';
 import { createMetrics, type Metrics, type SettleOutcome } from './metrics';
 import { realClock, runOpenLoop, type Clock } from './open-loop';
-import { formatProgress } from './progress';
+import { formatProgress, formatStepResult } from './progress';
 import { buildReport, writeJsonReport, type LoadReport } from './report-json';
 import { writeHtmlReport } from './report-html';
+import type { StepSlo } from './step-search';
 import {
   DEFAULT_MIX,
   prepareUsers,
   scenarioNamed,
+  settlesOrders,
   type Mix,
   type Scenario,
   type ScenarioEnv,
   type ScenarioName,
 } from './scenarios';
 
-export interface StepOptions {
+/** The rates to step through and the SLO each step is held to (`sloSettleP99Ms` only with settle figures). */
+export interface StepOptions extends StepSlo {
   from: number;
   to: number;
   by: number;
   durationMs: number;
-  sloP99Ms: number;
 }
 
 export interface LoadTestOptions {
@@ -131,7 +133,11 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const random = seededRandom(seed);
   const mix = options.mix ?? DEFAULT_MIX;
   const scenario: Scenario = scenarioNamed(options.scenario, mix);
-  const withSettle = options.scenario === 'checkout' || (options.scenario === 'mixed' && mix.checkout > 0);
+  const withSettle = settlesOrders(options.scenario, mix);
+  if (options.steps?.sloSettleP99Ms !== undefined && !withSettle)
+    throw new Error(
+      `a settle SLO needs a scenario that places orders; ${options.scenario} has no settle figures`,
+    );
   const checkoutOptions = {
     declineShare: options.declineShare ?? 0.1,
     pollIntervalMs: options.pollIntervalMs ?? 25,
@@ -211,13 +217,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
             startedAt,
             settings: {},
             withSettle,
-            sloP99Ms: options.steps.sloP99Ms,
+            slo: options.steps,
           }).steps?.[index];
           if (figures) {
-            say(
-              `step ${phase.rate}/s: p99 ${figures.latencyMs.p99} ms, errors ${figures.errors + figures.dropped}: ` +
-                (figures.pass ? 'pass' : `fail (${figures.reason ?? ''})`),
-            );
+            say(formatStepResult(figures));
             if (!figures.pass) break;
           }
         }
@@ -245,7 +248,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         ...(withSettle && checkoutOptions),
         ...(options.steps && { steps: options.steps }),
       },
-      ...(options.steps && { sloP99Ms: options.steps.sloP99Ms }),
+      ...(options.steps && { slo: options.steps }),
     });
     const files: string[] = [];
     if (options.outDir) {

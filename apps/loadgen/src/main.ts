@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseCommandLine, USAGE, UsageError } from './cli';
 import { runLoadTest, TargetUnreachableError } from './load-test';
 import type { LoadReport } from './report-json';
+import { describeSlo } from './step-search';
 
 function summary(report: LoadReport, files: string[]): string {
   const lines = [
@@ -25,7 +26,7 @@ function summary(report: LoadReport, files: string[]): string {
   if (report.step) {
     const best = report.step.maxRatePassing;
     lines.push(
-      `highest rate with p99 < ${report.step.sloP99Ms} ms and errors < 1%: ${best === null ? 'none' : `${best}/s`}`,
+      `highest rate with ${describeSlo(report.step, report.step.maxErrorRate)}: ${best === null ? 'none' : `${best}/s`}`,
     );
   }
   lines.push(...files.map((file) => `wrote ${file}`), '');

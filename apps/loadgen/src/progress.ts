@@ -1,5 +1,6 @@
 import { summarize } from './histograms';
 import type { TimelineBucket } from './metrics';
+import type { StepReport } from './report-json';
 
 const pad = (text: string, width: number) => text.padStart(width);
 
@@ -24,4 +25,16 @@ export function formatProgress(
     parts.push(`settle p99 ${pad(settle.count ? settle.p99.toFixed(1) : '-', 7)} ms`, `settling ${settling}`);
   }
   return parts.join('  ');
+}
+
+/** A step's figures and verdict, once its requests are answered and its orders settled. */
+export function formatStepResult(step: StepReport): string {
+  const parts = [`p99 ${step.latencyMs.p99} ms`];
+  if (step.settleMs && step.settle)
+    parts.push(
+      `settle p99 ${step.settleMs.p99} ms` +
+        (step.settle.timedOut > 0 ? ` (${step.settle.timedOut} timed out)` : ''),
+    );
+  parts.push(`errors ${step.errors + step.dropped}`);
+  return `step ${step.targetRate}/s: ${parts.join(', ')}: ${step.pass ? 'pass' : `fail (${step.reason ?? ''})`}`;
 }

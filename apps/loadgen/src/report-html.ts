@@ -1,14 +1,15 @@
 /**
  * report.html: one self-contained page (Chart.js and the data inlined, nothing fetched) with the summary,
  * latency percentiles over time, throughput and errors, settle latency and, in step mode, p99 per step.
- * Each chart marks its canvas once drawn (`data-rendered`, `data-painted-pixels`) so a headless browser
- * can tell a drawn chart from an empty box.
+ * Each chart marks its canvas once drawn (`data-rendered`, `data-painted-pixels`, and the labels of its
+ * lines in `data-datasets`) so a headless browser can tell a drawn chart from an empty box.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LatencySummary } from './histograms';
-import type { LoadReport, PhaseReport } from './report-json';
+import type { LoadReport, PhaseReport, StepReport } from './report-json';
+import { describeSlo } from './step-search';
 
 let chartJsSource: string | undefined;
 
@@ -61,7 +62,7 @@ function summaryTable(report: LoadReport): string {
     const best = report.step.maxRatePassing;
     rows.push([
       'highest rate within SLO',
-      `${best === null ? 'none' : `${best}/s`} (p99 < ${report.step.sloP99Ms} ms, errors < ${report.step.maxErrorRate * 100}%)`,
+      `${best === null ? 'none' : `${best}/s`} (${describeSlo(report.step, report.step.maxErrorRate)})`,
     ]);
   }
   return `<table class="summary">${rows
@@ -83,13 +84,20 @@ function latencyTable(report: PhaseReport): string {
 
 function stepsTable(report: LoadReport): string {
   if (!report.steps) return '';
+  const withSettle = report.settleMs !== undefined;
   const head =
-    '<tr><th>rate</th><th>achieved</th><th>requests</th><th>errors</th><th>p50</th><th>p99</th><th>verdict</th></tr>';
+    '<tr><th>rate</th><th>achieved</th><th>requests</th><th>errors</th><th>p50</th><th>p99</th>' +
+    `${withSettle ? '<th>settle p99</th><th>timed out</th>' : ''}<th>verdict</th></tr>`;
+  const settleCells = (step: StepReport) =>
+    withSettle
+      ? `<td>${step.settleMs?.count ? ms(step.settleMs.p99) : '–'}</td><td>${step.settle?.timedOut ?? 0}</td>`
+      : '';
   const rows = report.steps.map(
     (step) =>
       `<tr class="${step.pass ? 'pass' : 'fail'}"><td>${step.targetRate}/s</td><td>${step.achievedRate}/s</td>` +
       `<td>${step.requests}</td><td>${step.errors + step.dropped}</td><td>${ms(step.latencyMs.p50)}</td>` +
-      `<td>${ms(step.latencyMs.p99)}</td><td>${step.pass ? 'pass' : escapeHtml(`fail: ${step.reason ?? ''}`)}</td></tr>`,
+      `<td>${ms(step.latencyMs.p99)}</td>${settleCells(step)}` +
+      `<td>${step.pass ? 'pass' : escapeHtml(`fail: ${step.reason ?? ''}`)}</td></tr>`,
   );
   return `<h2>Steps</h2><table>${head}${rows.join('')}</table>`;
 }
@@ -116,6 +124,7 @@ const PAGE_SCRIPT = String.raw`
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
       canvas.dataset.rendered = 'true';
       canvas.dataset.paintedPixels = String(painted);
+      canvas.dataset.datasets = chart.data.datasets.map((set) => set.label).join('|');
       document.body.dataset.chartsRendered = String(document.querySelectorAll('canvas[data-rendered="true"]').length);
     },
   });
@@ -157,9 +166,12 @@ const PAGE_SCRIPT = String.raw`
       },
     });
     if (report.settleMs) {
+      const settleSlo = report.step && report.step.sloSettleP99Ms;
+      const settleSets = percentileSets((p) => p.settleMs, (p) => p.settled || 0);
+      if (settleSlo) settleSets.push(line('SLO settle p99', seconds.map(() => settleSlo), colors.target, { borderDash: [6, 3], borderWidth: 1 }));
       draw('settle-chart', {
         type: 'line',
-        data: { labels: seconds, datasets: percentileSets((p) => p.settleMs, (p) => p.settled || 0) },
+        data: { labels: seconds, datasets: settleSets },
         options: { scales: { x: timeAxis, y: msAxis('logarithmic') }, plugins: { title: { display: true, text: 'Checkout settle latency (POST to CONFIRMED/CANCELLED), by second settled' } } },
       });
     }

@@ -29,7 +29,7 @@ describe('report.json', () => {
   });
 
   it('in step mode, judges each step and names the highest rate within the SLO', () => {
-    const report = syntheticReport([20, 40, 60, 80], 30);
+    const report = syntheticReport([20, 40, 60, 80], { sloP99Ms: 30 });
     expect(report.steps?.map((s) => [s.targetRate, s.pass])).toEqual([
       [20, true],
       [40, true],
@@ -41,5 +41,24 @@ describe('report.json', () => {
     expect(report.requests).toBe(2000);
     expect(report.errorKinds).toEqual({ 'HTTP 503': 14 });
     expect(report.timeline.find((p) => p.t === 11)?.targetRate).toBe(40);
+  });
+
+  it('with a settle SLO, fails the step whose orders settle too slowly and records which SLO judged', () => {
+    // HTTP p99 of the synthetic steps: 9 / 13 ms; settle p99: 174 / 218 ms.
+    const report = syntheticReport([20, 40, 60, 80], { sloP99Ms: 30, sloSettleP99Ms: 200 });
+    expect(report.steps?.map((s) => [s.targetRate, s.pass])).toEqual([
+      [20, true],
+      [40, false],
+      [60, false],
+      [80, false],
+    ]);
+    expect(report.steps?.[1]?.reason).toMatch(/^settle p99 2\d\d\.\d+ ms >= 200 ms$/);
+    expect(report.steps?.[2]?.reason).toMatch(/settle p99 .* >= 200 ms; error rate 1.00%/);
+    expect(report.step).toEqual({
+      sloP99Ms: 30,
+      sloSettleP99Ms: 200,
+      maxErrorRate: 0.01,
+      maxRatePassing: 20,
+    });
   });
 });

@@ -8,7 +8,7 @@ import type { ArrivalProcess } from './arrival';
 import { createHistogram, summarize, type LatencySummary } from './histograms';
 import type { Metrics, PhaseMetrics, SettleCounts, TimelineBucket } from './metrics';
 import type { ScenarioName } from './scenarios';
-import { judgeStep, maxSustainableRate, MAX_ERROR_RATE } from './step-search';
+import { judgeStep, maxSustainableRate, MAX_ERROR_RATE, type StepSlo } from './step-search';
 
 export interface OperationReport {
   count: number;
@@ -77,8 +77,7 @@ export interface LoadReport extends PhaseReport {
   settings: Record<string, unknown>;
   timeline: TimelinePoint[];
   steps?: StepReport[];
-  step?: {
-    sloP99Ms: number;
+  step?: StepSlo & {
     maxErrorRate: number;
     /** The highest rate before the first step that missed the SLO; null if the first one did. */
     maxRatePassing: number | null;
@@ -190,7 +189,7 @@ export interface ReportContext {
   settings: Record<string, unknown>;
   withSettle: boolean;
   /** Step mode's SLO; absent for a run at one rate. */
-  sloP99Ms?: number;
+  slo?: StepSlo;
 }
 
 export function buildReport(metrics: Metrics, context: ReportContext): LoadReport {
@@ -203,14 +202,19 @@ export function buildReport(metrics: Metrics, context: ReportContext): LoadRepor
     settings: context.settings,
     timeline: metrics.buckets.map((bucket) => timelinePoint(bucket, context.withSettle)),
   };
-  if (context.sloP99Ms !== undefined) {
-    const slo = context.sloP99Ms;
+  const { slo } = context;
+  if (slo) {
     const steps = metrics.phases.map((phase): StepReport => {
       const figures = phaseReport([phase], context.withSettle);
       return { ...figures, ...judgeStep(figures, slo) };
     });
     report.steps = steps;
-    report.step = { sloP99Ms: slo, maxErrorRate: MAX_ERROR_RATE, maxRatePassing: maxSustainableRate(steps) };
+    report.step = {
+      sloP99Ms: slo.sloP99Ms,
+      ...(slo.sloSettleP99Ms !== undefined && { sloSettleP99Ms: slo.sloSettleP99Ms }),
+      maxErrorRate: MAX_ERROR_RATE,
+      maxRatePassing: maxSustainableRate(steps),
+    };
   }
   return report;
 }

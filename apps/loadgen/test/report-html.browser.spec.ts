@@ -48,6 +48,7 @@ function canvases(dom: string) {
     id: /\bid="([^"]+)"/.exec(tag)?.[1],
     rendered: /\bdata-rendered="true"/.test(tag),
     paintedPixels: Number(/\bdata-painted-pixels="(\d+)"/.exec(tag)?.[1] ?? 0),
+    datasets: (/\bdata-datasets="([^"]*)"/.exec(tag)?.[1] ?? '').split('|'),
   }));
 }
 
@@ -62,8 +63,11 @@ describe('report.html in headless Chromium', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('draws every chart of a step run: latency, throughput and errors, settle, steps', async () => {
-    const file = await writeHtmlReport(join(dir, 'steps'), syntheticReport([20, 40, 60, 80], 30));
+  it('draws every chart of a step run: latency, throughput and errors, settle with its SLO, steps', async () => {
+    const file = await writeHtmlReport(
+      join(dir, 'steps'),
+      syntheticReport([20, 40, 60, 80], { sloP99Ms: 30, sloSettleP99Ms: 200 }),
+    );
     const dom = await renderedDom(file, join(dir, 'profile-steps'));
 
     expect(dom).not.toMatch(/data-chart-error/);
@@ -81,6 +85,14 @@ describe('report.html in headless Chromium', () => {
     }
     expect(dom).toMatch(/data-charts-rendered="4"/);
     expect(dom).toContain('highest rate within SLO');
+    expect(charts.find((chart) => chart.id === 'settle-chart')?.datasets).toEqual([
+      'p50',
+      'p90',
+      'p99',
+      'max',
+      'SLO settle p99',
+    ]);
+    expect(charts.find((chart) => chart.id === 'steps-chart')?.datasets).toContain('SLO p99');
   });
 
   it('draws the two timeline charts of a browse-like run without settle data', async () => {

@@ -20,3 +20,7 @@ export function scenarioNamed(name: ScenarioName, mix: Mix): Scenario {
       return mixed(mix);
   }
 }
+
+/** Whether a run of the scenario places orders and so has settle figures (and can take a settle SLO). */
+export const settlesOrders = (name: ScenarioName, mix: Mix): boolean =>
+  name === 'checkout' || (name === 'mixed' && mix.checkout > 0);
