@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { chartJs, escapeHtml } from '../../apps/loadgen/src/report-html';
+import { describeSlo, type StepSlo } from '../../apps/loadgen/src/step-search';
 import { cpuGroups } from './cpu-by-step';
 import type { RunResult } from './results';
 
@@ -26,8 +27,8 @@ const PALETTE = [
 
 export interface ChartContext {
   app: string;
-  /** The p99 SLO that judged the steps, ms. */
-  sloP99Ms: number;
+  /** The SLO that judged the steps: the chart says which. */
+  slo: StepSlo;
   /** Scenario and steps, in words. */
   scenario: string;
   /** The machine and how busy it was, in words. */
@@ -35,7 +36,7 @@ export interface ChartContext {
 }
 
 export function chartHtml(runs: readonly RunResult[], context: ChartContext): string {
-  const { app } = context;
+  const { app, slo } = context;
   const labels = runs.map((run) => `${run.replicas}`);
   const cpuByRun = runs.map((run) => cpuGroups(run.steps.at(-1)?.cpu ?? {}));
   const groupNames = [...new Set(cpuByRun.flatMap((cpu) => Object.keys(cpu)))].sort(
@@ -50,8 +51,12 @@ export function chartHtml(runs: readonly RunResult[], context: ChartContext): st
     efficiency: runs.map((run) => run.efficiency),
     finalRates: runs.map((run) => run.finalStep.rate),
     cpu: groupNames.map((name) => ({ name, values: cpuByRun.map((cpu) => cpu[name] ?? 0) })),
-    slo: context.sloP99Ms,
+    slo: slo.sloP99Ms,
+    settleSlo: slo.sloSettleP99Ms ?? null,
   };
+  const settleTitle = `Checkout settle latency (order placed to CONFIRMED/CANCELLED)${
+    slo.sloSettleP99Ms === undefined ? ', not judged' : `, SLO p99 ${slo.sloSettleP99Ms} ms`
+  }`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Scaling ${escapeHtml(app)}</title>
 <style>
@@ -60,7 +65,7 @@ h1 { font-size: 18px; margin: 0 0 4px; } p { margin: 0 0 10px; color: #555; }
 .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .box { border: 1px solid #ddd; padding: 8px; height: 330px; }
 </style></head><body>
-<h1>Scaling ${escapeHtml(app)}: ${escapeHtml(context.scenario)}, p99 SLO ${context.sloP99Ms} ms</h1>
+<h1>Scaling ${escapeHtml(app)}: ${escapeHtml(context.scenario)}; SLO ${escapeHtml(describeSlo(slo))}</h1>
 <p>${escapeHtml(context.machine)}</p>
 <div class="grid">
 <div class="box"><canvas id="throughput"></canvas></div>
@@ -105,12 +110,15 @@ new Chart(document.getElementById('cpu'), {
     scales: { x: { stacked: true, title: { display: true, text: 'replicas (final step rate)' } }, y: { stacked: true, beginAtZero: true } } },
   plugins: [{ afterRender: mark('cpu') }],
 });
+const settleSets = [
+  { type: 'bar', label: 'settle p99 at the highest rate (ms)', data: data.settleP99, backgroundColor: '#9467bd' },
+];
+if (data.settleSlo !== null)
+  settleSets.push({ type: 'line', label: 'SLO settle p99 (ms)', data: data.labels.map(() => data.settleSlo), borderColor: '#495057', backgroundColor: '#495057', borderDash: [6, 3], borderWidth: 1, pointRadius: 0 });
 new Chart(document.getElementById('settle'), {
   type: 'bar',
-  data: { labels: data.labels, datasets: [
-    { label: 'settle p99 at the highest rate (ms)', data: data.settleP99, backgroundColor: '#9467bd' },
-  ] },
-  options: { plugins: { title: { display: true, text: 'Checkout settle latency (order placed to CONFIRMED/CANCELLED)' } },
+  data: { labels: data.labels, datasets: settleSets },
+  options: { plugins: { title: { display: true, text: ${JSON.stringify(settleTitle)} } },
     scales: { x, y: { beginAtZero: true, title: { display: true, text: 'ms' } } } },
   plugins: [{ afterRender: mark('settle') }],
 });

@@ -4,14 +4,19 @@ import { parseArgs } from 'node:util';
 import { isAppName, type AppName } from '@shop/stack';
 import { parseDuration } from '../../apps/loadgen/src/cli';
 import type { StepOptions } from '../../apps/loadgen/src/load-test';
-import { SCENARIO_NAMES, type ScenarioName } from '../../apps/loadgen/src/scenarios';
+import {
+  DEFAULT_MIX,
+  SCENARIO_NAMES,
+  settlesOrders,
+  type ScenarioName,
+} from '../../apps/loadgen/src/scenarios';
 import { positiveNumber, WORKSPACE_ROOT } from '../../benchmarks/bench-kit';
 
 export interface ExperimentOptions {
   app: AppName;
   maxReplicas: number;
   scenario: ScenarioName;
-  /** The load generator's step mode, with the SLO that judges it. */
+  /** The load generator's step mode, with the SLO (HTTP p99, and settle p99 when given) that judges it. */
   steps: StepOptions;
   users: number;
   /** CARD_NETWORK_LATENCY_MS of the stack: how long payments-service waits for each charge. */
@@ -33,6 +38,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Ex
       max: { type: 'string', default: '3' },
       scenario: { type: 'string', default: 'checkout' },
       'slo-p99': { type: 'string', default: '500' },
+      'slo-settle-p99': { type: 'string' },
       'step-from': { type: 'string', default: '4' },
       'step-by': { type: 'string', default: '4' },
       'step-to': { type: 'string', default: '100' },
@@ -60,6 +66,13 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Ex
     durationMs: parseDuration(args['step-duration'], '--step-duration'),
     sloP99Ms: positiveNumber('slo-p99', args['slo-p99']),
   };
+  if (args['slo-settle-p99'] !== undefined) {
+    if (!settlesOrders(scenario, DEFAULT_MIX))
+      throw new Error(
+        `--slo-settle-p99 needs a scenario that places orders (checkout, mixed); got "${scenario}"`,
+      );
+    steps.sloSettleP99Ms = positiveNumber('slo-settle-p99', args['slo-settle-p99']);
+  }
   return {
     app,
     maxReplicas: Math.round(positiveNumber('max', args.max)),

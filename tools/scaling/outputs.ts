@@ -1,6 +1,7 @@
 /** Everything a finished (or re-rendered) experiment writes: results.json, results.md, chart.html, the PNG. */
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { describeSlo } from '../../apps/loadgen/src/step-search';
 import { chartHtml, renderPng } from './chart';
 import { setEfficiency, type Results } from './results';
 import { finalStepCpuTable, markdownTable } from './table';
@@ -9,17 +10,21 @@ import { finalStepCpuTable, markdownTable } from './table';
 export function writeOutputs(results: Results, outDir: string, png: string | undefined): void {
   const { runs } = results;
   setEfficiency(runs);
+  // Results measured before the settle SLO existed hold only the HTTP one, which is what judged them.
   const { steps } = results.settings;
-  const markdown = markdownTable(runs);
+  const markdown = markdownTable(runs, steps);
   const host = results.machine;
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, 'results.md'), `${markdown}\n`);
+  writeFileSync(
+    join(outDir, 'results.md'),
+    `Highest ${results.scenario} rate per replica count of ${results.app} with ${describeSlo(steps)}:\n\n${markdown}\n`,
+  );
   const chartFile = join(outDir, 'chart.html');
   writeFileSync(
     chartFile,
     chartHtml(runs, {
       app: results.app,
-      sloP99Ms: steps.sloP99Ms,
+      slo: steps,
       scenario: `${results.scenario} scenario, steps of ${steps.by}/s x ${steps.durationMs / 1000} s`,
       machine:
         `${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}; load average ${host.loadAverageAtStart[0]} ` +

@@ -44,7 +44,7 @@ export interface Results {
   machine: Machine;
   loadAverageAtEnd: number[];
   settings: {
-    /** The steps and the SLO that judged them. */
+    /** The steps and the SLO that judged them (`sloSettleP99Ms` only when the settle latency did too). */
     steps: StepOptions;
     users: number;
     env: Record<string, string>;

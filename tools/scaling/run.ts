@@ -103,8 +103,9 @@ export async function runWith(replicas: number, options: ExperimentOptions): Pro
       steps,
       reportDir: relative(WORKSPACE_ROOT, reportDir),
     };
+    const settle = result.settleP99AtMaxMs === null ? '' : `, settle p99 ${result.settleP99AtMaxMs} ms`;
     process.stdout.write(
-      `   ${app} x${replicas}: max ${maxRate ?? 'none'}/s (p99 ${result.p99AtMaxMs ?? '-'} ms); final step ` +
+      `   ${app} x${replicas}: max ${maxRate ?? 'none'}/s (p99 ${result.p99AtMaxMs ?? '-'} ms${settle}); final step ` +
         `${final.rate}/s busiest ${result.busiestAtFinalStep.name} ${result.busiestAtFinalStep.cpuPercent}%; ` +
         `load average ${result.loadAverage.join(' / ')}\n`,
     );

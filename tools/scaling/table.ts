@@ -1,18 +1,19 @@
 /** The experiment's figures as text: the Markdown table of results.md, and the CPU table it prints. */
 import { round, table } from '../../benchmarks/bench-kit';
+import type { StepSlo } from '../../apps/loadgen/src/step-search';
 import { cpuGroups, shopCpu } from './cpu-by-step';
 import type { RunResult } from './results';
 
 const fmt = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined || Number.isNaN(value) ? '–' : String(round(value, digits));
 
-/** One row per replica count. */
-export function markdownTable(runs: readonly RunResult[]): string {
+/** One row per replica count; the latency headings say which SLO judged the steps. */
+export function markdownTable(runs: readonly RunResult[], slo: StepSlo): string {
   const header = [
     'replicas',
     'max rate (/s)',
-    'p99 at that rate (ms)',
-    'settle p99 at that rate (ms)',
+    `p99 at that rate (ms; SLO ${slo.sloP99Ms})`,
+    `settle p99 at that rate (ms; ${slo.sloSettleP99Ms === undefined ? 'not judged' : `SLO ${slo.sloSettleP99Ms}`})`,
     'efficiency',
     'final step',
     'busiest shop process in the final step (CPU %)',
