@@ -29,7 +29,8 @@ function progressWatcher(echo: NodeJS.WritableStream): { stream: Writable; runSt
       const text = chunk.toString();
       // load-test.ts takes its run start 50 ms after the line before the first step.
       if (runStart === undefined && /^step 1\//m.test(text)) runStart = performance.now() + 50;
-      echo.write(text.replace(/^/gm, '    '));
+      // Chunks end in a newline: indenting only lines with text keeps the next chunk from doubling it.
+      echo.write(text.replace(/^(?=.)/gm, '    '));
       done();
     },
   });
