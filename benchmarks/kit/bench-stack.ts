@@ -89,7 +89,7 @@ export function serviceConnection(stack: Stack, service: keyof Stack['databases'
 }
 
 /** An app that did not exit cleanly is worth a note, not a failed benchmark: the figures are taken. */
-async function stopQuietly(stack: Stack): Promise<void> {
+export async function stopQuietly(stack: Stack): Promise<void> {
   const exits = await stack.stop();
   const failed = exits.filter((exit) => exit.code !== 0);
   if (failed.length)

@@ -10,6 +10,8 @@ export interface ProcStat {
   comm: string;
   /** utime + stime, in ticks. */
   ticks: number;
+  /** Start time since boot, in ticks: with the pid, names a process (kernel threads change their comm). */
+  started: string;
 }
 
 export function readStat(pid: number): ProcStat | undefined {
@@ -17,12 +19,13 @@ export function readStat(pid: number): ProcStat | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
-    // After "pid (comm) ": state ppid ... utime (index 11) stime (12).
+    // After "pid (comm) ": state ppid ... utime (index 11) stime (12) ... starttime (19).
     return {
       pid,
       ppid: Number(fields[1]),
       comm: stat.slice(stat.indexOf('(') + 1, close),
       ticks: Number(fields[11]) + Number(fields[12]),
+      started: fields[19] ?? '',
     };
   } catch {
     return undefined;
