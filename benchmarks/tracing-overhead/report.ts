@@ -1,0 +1,224 @@
+/**
+ * What the benchmark prints and writes: a table per phase, the summary per variant with its ratios to
+ * `off` (overall, CPU efficiency, and round by round), and the results file.
+ */
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { mean, round, table, type Machine } from '../bench-kit';
+import { COMMON_ENV, type TracingOptions } from './options';
+import type { PhaseResult } from './phase';
+import type { Variant } from './variants';
+
+/** The throughput on/off the tracing should keep. */
+const TARGET = 0.85;
+
+const stdev = (values: readonly number[]) => {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((sum, value) => sum + (value - m) ** 2, 0) / (values.length - 1));
+};
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+export function phaseTable(phase: PhaseResult, durationS: number): string {
+  const cores = (name: string) => phase.cpuCores[name] ?? 0;
+  const components = Object.keys(phase.cpuCores)
+    .filter((name) => name !== 'other' || cores(name) >= 0.01)
+    .sort((a, b) => cores(b) - cores(a));
+  const errorText = Object.entries(phase.errors)
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(', ');
+  const lines = [
+    `round ${phase.round}, ${phase.variant}: ${round(phase.throughput)} orders/s accepted` +
+      ` (${phase.accepted} in ${durationS} s), p50 ${round(phase.latencyMs.p50)} ms, p99 ${round(phase.latencyMs.p99)} ms,` +
+      ` errors ${errorText || 'none'}; machine busy ${round(phase.machineBusyPercent)}%,` +
+      ` ${phase.ordersPerShopCpuSecond} orders per shop CPU second`,
+    table([
+      ['process', 'CPU cores', 'CPU ms/order'],
+      ...components.map((name) => [name, round(cores(name), 2), round(phase.cpuMsPerOrder[name] ?? 0, 2)]),
+    ]).replace(/^/gm, '  '),
+  ];
+  const exported = Object.entries(phase.exportedPerSecond).filter(([, value]) => value.requests > 0);
+  if (exported.length)
+    lines.push(
+      `  exported to the sink: ${exported.map(([signal, value]) => `${signal} ${value.requests} req/s, ${value.kib} KiB/s`).join('; ')}`,
+    );
+  return lines.join('\n');
+}
+
+function byVariant(variants: readonly Variant[], phases: readonly PhaseResult[]) {
+  return variants.map((variant) => {
+    const own = phases.filter((phase) => phase.variant === variant.spec);
+    const throughputs = own.map((phase) => phase.throughput);
+    return {
+      variant: variant.spec,
+      description: variant.description,
+      env: variant.env,
+      phases: own.length,
+      throughput: {
+        mean: round(mean(throughputs)),
+        stdev: round(stdev(throughputs)),
+        min: Math.min(...throughputs),
+        max: Math.max(...throughputs),
+      },
+      latencyMs: {
+        p50: round(mean(own.map((phase) => phase.latencyMs.p50)), 2),
+        p99: round(mean(own.map((phase) => phase.latencyMs.p99)), 2),
+      },
+      otherCpuCores: round(mean(own.map((phase) => phase.cpuCores['other'] ?? 0)), 2),
+      ordersPerShopCpuSecond: round(mean(own.map((phase) => phase.ordersPerShopCpuSecond)), 2),
+      errors: own.reduce((sum, phase) => sum + Object.values(phase.errors).reduce((a, b) => a + b, 0), 0),
+      cpuMsPerOrder: Object.fromEntries(
+        [...new Set(own.flatMap((phase) => Object.keys(phase.cpuMsPerOrder)))].map((name) => [
+          name,
+          round(mean(own.map((phase) => phase.cpuMsPerOrder[name] ?? 0)), 3),
+        ]),
+      ),
+    };
+  });
+}
+
+type VariantSummary = ReturnType<typeof byVariant>[number];
+
+/** The summary per variant and its ratios to `off`. */
+export function summarize(variants: readonly Variant[], phases: readonly PhaseResult[]) {
+  const entries = byVariant(variants, phases);
+  const off = entries.find((entry) => entry.variant === 'off');
+  const againstOff = <T>(value: (entry: VariantSummary, off: VariantSummary) => T): Record<string, T> =>
+    off
+      ? Object.fromEntries(
+          entries.filter((entry) => entry !== off).map((entry) => [entry.variant, value(entry, off)]),
+        )
+      : {};
+  const ratios = againstOff((entry, base) => round(entry.throughput.mean / base.throughput.mean, 3));
+  const efficiencyRatios = againstOff((entry, base) =>
+    round(entry.ordersPerShopCpuSecond / base.ordersPerShopCpuSecond, 3),
+  );
+  // Each variant against the `off` phase of the same round: drift between rounds cancels out.
+  const pairedRatios = againstOff((entry) => {
+    const perRound = phases
+      .filter((phase) => phase.variant === entry.variant)
+      .flatMap((phase) => {
+        const baseline = phases.find((other) => other.variant === 'off' && other.round === phase.round);
+        return baseline ? [phase.throughput / baseline.throughput] : [];
+      });
+    return {
+      perRound: perRound.map((ratio) => round(ratio, 3)),
+      median: round(median(perRound), 3),
+      geometricMean: round(Math.exp(mean(perRound.map(Math.log))), 3),
+    };
+  });
+  return { variants: entries, off, ratios, efficiencyRatios, pairedRatios };
+}
+
+export type Summary = ReturnType<typeof summarize>;
+
+export function printSummary(summary: Summary, machine: Machine): void {
+  const { variants, off, ratios, efficiencyRatios, pairedRatios } = summary;
+  const summaryRows: (string | number)[][] = [
+    [
+      'variant',
+      'orders/s mean',
+      'stdev',
+      'min',
+      'max',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'other CPU',
+      'vs off',
+      'orders/shop CPU s',
+      'vs off',
+    ],
+    ...variants.map((entry) => [
+      entry.variant,
+      entry.throughput.mean,
+      entry.throughput.stdev,
+      entry.throughput.min,
+      entry.throughput.max,
+      entry.latencyMs.p50,
+      entry.latencyMs.p99,
+      entry.errors,
+      entry.otherCpuCores,
+      ratios[entry.variant] ?? (entry === off ? 1 : '-'),
+      entry.ordersPerShopCpuSecond,
+      efficiencyRatios[entry.variant] ?? (entry === off ? 1 : '-'),
+    ]),
+  ];
+  const components = [...new Set(variants.flatMap((entry) => Object.keys(entry.cpuMsPerOrder)))].filter(
+    (name) => name !== 'other',
+  );
+  const cpuRows: (string | number)[][] = [
+    ['CPU ms/order', ...variants.map((entry) => entry.variant)],
+    ...components.map((name) => [name, ...variants.map((entry) => entry.cpuMsPerOrder[name] ?? 0)]),
+  ];
+  process.stdout.write(
+    `Summary (${machine.cores} cores, Node ${machine.node}):\n${table(summaryRows)}\n\n${table(cpuRows)}\n\n`,
+  );
+  const onOff = ratios['on'];
+  if (onOff !== undefined)
+    process.stdout.write(
+      `throughput on/off = ${onOff} (target >= ${TARGET}: ${onOff >= TARGET ? 'met' : 'NOT met'}); ` +
+        `orders per shop CPU second on/off = ${efficiencyRatios['on']}\n`,
+    );
+  for (const [variant, paired] of Object.entries(pairedRatios))
+    process.stdout.write(
+      `${variant} / off, round by round: ${paired.perRound.join(', ')} (median ${paired.median}, geometric mean ${paired.geometricMean})\n`,
+    );
+}
+
+/** The results file so far: rewritten after every phase, so partial figures survive an interrupted run. */
+export function writePartialResults(out: string, machine: Machine, phases: readonly PhaseResult[]): void {
+  writeFileSync(
+    out,
+    `${JSON.stringify({ benchmark: 'tracing-overhead', complete: false, machine, phases }, null, 2)}\n`,
+  );
+}
+
+export function writeResults(
+  out: string,
+  machine: Machine,
+  options: TracingOptions,
+  summary: Summary,
+  phases: readonly PhaseResult[],
+): void {
+  const { ratios, efficiencyRatios, pairedRatios } = summary;
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        benchmark: 'tracing-overhead',
+        complete: true,
+        measuredAt: new Date().toISOString(),
+        machine,
+        settings: {
+          rounds: options.rounds,
+          warmupS: options.warmupS,
+          durationS: options.durationS,
+          concurrency: options.concurrency,
+          request: 'POST /v1/orders, 1 item, pm_card_visa, one bearer token per user',
+          commonEnv: COMMON_ENV,
+        },
+        summary: {
+          target: TARGET,
+          ratioOnOff: ratios['on'] ?? null,
+          ratiosVsOff: ratios,
+          pairedRatiosVsOff: pairedRatios,
+          cpuEfficiencyRatioOnOff: efficiencyRatios['on'] ?? null,
+          cpuEfficiencyRatiosVsOff: efficiencyRatios,
+          variants: summary.variants,
+        },
+        phases,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`figures written to ${relative(process.cwd(), out) || out}\n`);
+}
