@@ -1,14 +1,15 @@
 /**
- * What tracing costs the checkout: accepted orders per second with the OpenTelemetry SDK on (every span
- * sampled, batch export over OTLP/HTTP protobuf to a sink that discards it) and off
+ * What tracing costs the checkout: completed checkouts per second with the OpenTelemetry SDK on (every
+ * span sampled, batch export over OTLP/HTTP protobuf to a sink that discards it) and off
  * (`OTEL_SDK_DISABLED=true`), phases alternating on/off/on/off so drift hits both alike.
  *
- *   npm run bench:tracing -- [--rounds 3] [--duration 20] [--warmup 5] [--concurrency 32]
+ *   npm run bench:tracing -- [--rounds 3] [--duration 20] [--warmup 5] [--concurrency 96]
  *                            [--variants on,off] [--no-build] [--out benchmarks/results/tracing-overhead.json]
  *
- * Each phase starts a fresh stack (own databases, broker, mail catcher, fresh processes), signs up
- * the users and gets their tokens, runs a closed loop of `--concurrency` users placing orders
- * (POST /v1/orders, pm_card_visa) for the warm-up and then the measured duration, and stops the stack.
+ * Each phase starts a fresh stack (own databases, broker, fresh processes; the email service sends to
+ * the benchmark), signs up the customers, runs a closed loop of `--concurrency` customers checking out
+ * (POST /v1/orders with pm_card_visa, then waiting for the order's confirmation mail: the saga's last
+ * hop) for the warm-up and then the measured duration, and stops the stack.
  * The variants are described in tracing-overhead/variants.ts; the parts: options, variants,
  * otlp-sink-process, cpu-accounting, load, phase, report.
  */

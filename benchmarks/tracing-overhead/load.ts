@@ -1,13 +1,28 @@
-/** The load: users signed up beforehand, then a closed loop of them placing orders. */
+/**
+ * The load: customers signed up beforehand, then a closed loop of them checking out. Each places an
+ * order and waits for the saga to finish it (the confirmation mail) before placing the next, so what
+ * is counted is whole checkouts, and the saga cannot fall behind the orders unnoticed.
+ */
 import { Agent, request } from 'node:http';
 import { shopClient } from '../../apps/shop-e2e/src/shop-client';
+import type { CheckoutMails } from './checkout-mails';
 
 export interface LoadResult {
-  accepted: number;
+  /** Checkouts whose confirmation mail arrived within the measured window. */
+  completed: number;
   errors: Record<string, number>;
+  /** From sending the POST to the confirmation mail, of checkouts started and ended in the window. */
   latenciesMs: number[];
   clientCpuMs: number;
 }
+
+export interface Customer {
+  email: string;
+  token: string;
+}
+
+// A checkout that takes longer than this is counted as an error, and its customer moves on.
+const SETTLE_TIMEOUT_MS = 30_000;
 
 export interface LoadTiming {
   concurrency: number;
@@ -21,6 +36,7 @@ const ORDER_BODY = JSON.stringify({
   paymentMethod: 'pm_card_visa',
 });
 
+/** Answers the status (or the connection error's code). */
 function placeOrder(agent: Agent, url: URL, token: string): Promise<string> {
   return new Promise((resolve) => {
     const outgoing = request(
@@ -50,7 +66,8 @@ function placeOrder(agent: Agent, url: URL, token: string): Promise<string> {
 /** Runs the warm-up and then the measured window back to back; counts only what completes in the window. */
 export async function runLoad(
   gatewayUrl: string,
-  tokens: readonly string[],
+  customers: readonly Customer[],
+  mails: CheckoutMails,
   timing: LoadTiming,
   onMeasureStart: () => void,
 ): Promise<LoadResult> {
@@ -60,29 +77,36 @@ export async function runLoad(
   const start = performance.now();
   const measureFrom = start + warmupS * 1000;
   const measureTo = measureFrom + durationS * 1000;
-  const result: LoadResult = { accepted: 0, errors: {}, latenciesMs: [], clientCpuMs: 0 };
+  const result: LoadResult = { completed: 0, errors: {}, latenciesMs: [], clientCpuMs: 0 };
   let cpuAtStart: NodeJS.CpuUsage | undefined;
   const measureTimer = setTimeout(() => {
     cpuAtStart = process.cpuUsage();
     onMeasureStart();
   }, warmupS * 1000);
 
-  const user = async (token: string) => {
+  const checkout = async ({ email, token }: Customer): Promise<string> => {
+    const status = await placeOrder(agent, url, token);
+    if (status !== '202') return status;
+    return mails.settled(email, SETTLE_TIMEOUT_MS);
+  };
+  const customer = async (who: Customer) => {
     for (;;) {
       const sent = performance.now();
       if (sent >= measureTo) return;
-      const status = await placeOrder(agent, url, token);
+      const outcome = await checkout(who);
       const done = performance.now();
       if (done < measureFrom || done > measureTo) continue;
-      if (status === '202') {
-        result.accepted += 1;
+      if (outcome === 'settled') {
+        result.completed += 1;
         if (sent >= measureFrom) result.latenciesMs.push(done - sent);
       } else {
-        result.errors[status] = (result.errors[status] ?? 0) + 1;
+        result.errors[outcome] = (result.errors[outcome] ?? 0) + 1;
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, (_, i) => user(tokens[i % tokens.length] as string)));
+  await Promise.all(
+    Array.from({ length: concurrency }, (_, i) => customer(customers[i % customers.length]!)),
+  );
   clearTimeout(measureTimer);
   const cpu = process.cpuUsage(cpuAtStart);
   result.clientCpuMs = (cpu.user + cpu.system) / 1000;
@@ -91,20 +115,24 @@ export async function runLoad(
 }
 
 /**
- * One user (and token) per concurrent client, made before anything is measured. Password hashing is
+ * One customer (address and token) per concurrent client, made before anything is measured. Password hashing is
  * scrypt on the users service's thread pool, so a few at a time; a sign-up the service was too busy to
  * answer in time is tried again under a new address.
  */
-export async function prepareUsers(gatewayUrl: string, run: string, concurrency: number): Promise<string[]> {
+export async function prepareCustomers(
+  gatewayUrl: string,
+  run: string,
+  concurrency: number,
+): Promise<Customer[]> {
   const shop = shopClient(gatewayUrl);
-  const tokens: string[] = [];
+  const customers: Customer[] = [];
   let attempt = 0;
   const parallel = 2;
-  const one = async (): Promise<string> => {
+  const one = async (): Promise<Customer> => {
     for (let tries = 1; ; tries++) {
       try {
         const user = await shop.signUp(`bench-${run}-${attempt++}@example.com`, 'Bench Customer');
-        return user.token;
+        return { email: user.email, token: user.token };
       } catch (error) {
         if (tries >= 5) throw error;
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -113,7 +141,7 @@ export async function prepareUsers(gatewayUrl: string, run: string, concurrency:
   };
   for (let first = 0; first < concurrency; first += parallel) {
     const batch = Array.from({ length: Math.min(parallel, concurrency - first) }, one);
-    tokens.push(...(await Promise.all(batch)));
+    customers.push(...(await Promise.all(batch)));
   }
-  return tokens;
+  return customers;
 }

@@ -23,7 +23,9 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Tr
       rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '32' },
+      // Each client waits for a whole checkout (a few hundred ms of mostly waiting on Kafka when the shop
+      // is idle), so it takes this many to keep two cores busy.
+      concurrency: { type: 'string', default: '96' },
       variants: { type: 'string', default: 'on,off' },
       'no-build': { type: 'boolean', default: false },
       'quiet-below': { type: 'string', default: '25' },

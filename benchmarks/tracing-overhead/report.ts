@@ -35,12 +35,12 @@ export function phaseTable(phase: PhaseResult, durationS: number): string {
     .map(([status, count]) => `${status}: ${count}`)
     .join(', ');
   const lines = [
-    `round ${phase.round}, ${phase.variant}: ${round(phase.throughput)} orders/s accepted` +
-      ` (${phase.accepted} in ${durationS} s), p50 ${round(phase.latencyMs.p50)} ms, p99 ${round(phase.latencyMs.p99)} ms,` +
+    `round ${phase.round}, ${phase.variant}: ${round(phase.throughput)} checkouts/s completed` +
+      ` (${phase.completed} in ${durationS} s), p50 ${round(phase.latencyMs.p50)} ms, p99 ${round(phase.latencyMs.p99)} ms,` +
       ` errors ${errorText || 'none'}; machine busy ${round(phase.machineBusyPercent)}%,` +
-      ` ${phase.ordersPerShopCpuSecond} orders per shop CPU second`,
+      ` ${phase.checkoutsPerShopCpuSecond} checkouts per shop CPU second`,
     table([
-      ['process', 'CPU cores', 'CPU ms/order'],
+      ['process', 'CPU cores', 'CPU ms/checkout'],
       ...components.map((name) => [name, round(cores(name), 2), round(phase.cpuMsPerOrder[name] ?? 0, 2)]),
     ]).replace(/^/gm, '  '),
   ];
@@ -72,7 +72,7 @@ function byVariant(variants: readonly Variant[], phases: readonly PhaseResult[])
         p99: round(mean(own.map((phase) => phase.latencyMs.p99)), 2),
       },
       otherCpuCores: round(mean(own.map((phase) => phase.cpuCores['other'] ?? 0)), 2),
-      ordersPerShopCpuSecond: round(mean(own.map((phase) => phase.ordersPerShopCpuSecond)), 2),
+      checkoutsPerShopCpuSecond: round(mean(own.map((phase) => phase.checkoutsPerShopCpuSecond)), 2),
       errors: own.reduce((sum, phase) => sum + Object.values(phase.errors).reduce((a, b) => a + b, 0), 0),
       cpuMsPerOrder: Object.fromEntries(
         [...new Set(own.flatMap((phase) => Object.keys(phase.cpuMsPerOrder)))].map((name) => [
@@ -98,7 +98,7 @@ export function summarize(variants: readonly Variant[], phases: readonly PhaseRe
       : {};
   const ratios = againstOff((entry, base) => round(entry.throughput.mean / base.throughput.mean, 3));
   const efficiencyRatios = againstOff((entry, base) =>
-    round(entry.ordersPerShopCpuSecond / base.ordersPerShopCpuSecond, 3),
+    round(entry.checkoutsPerShopCpuSecond / base.checkoutsPerShopCpuSecond, 3),
   );
   // Each variant against the `off` phase of the same round: drift between rounds cancels out.
   const pairedRatios = againstOff((entry) => {
@@ -124,7 +124,7 @@ export function printSummary(summary: Summary, machine: Machine): void {
   const summaryRows: (string | number)[][] = [
     [
       'variant',
-      'orders/s mean',
+      'checkouts/s mean',
       'stdev',
       'min',
       'max',
@@ -133,7 +133,7 @@ export function printSummary(summary: Summary, machine: Machine): void {
       'errors',
       'other CPU',
       'vs off',
-      'orders/shop CPU s',
+      'checkouts/shop CPU s',
       'vs off',
     ],
     ...variants.map((entry) => [
@@ -147,7 +147,7 @@ export function printSummary(summary: Summary, machine: Machine): void {
       entry.errors,
       entry.otherCpuCores,
       ratios[entry.variant] ?? (entry === off ? 1 : '-'),
-      entry.ordersPerShopCpuSecond,
+      entry.checkoutsPerShopCpuSecond,
       efficiencyRatios[entry.variant] ?? (entry === off ? 1 : '-'),
     ]),
   ];
@@ -155,7 +155,7 @@ export function printSummary(summary: Summary, machine: Machine): void {
     (name) => name !== 'other',
   );
   const cpuRows: (string | number)[][] = [
-    ['CPU ms/order', ...variants.map((entry) => entry.variant)],
+    ['CPU ms/checkout', ...variants.map((entry) => entry.variant)],
     ...components.map((name) => [name, ...variants.map((entry) => entry.cpuMsPerOrder[name] ?? 0)]),
   ];
   process.stdout.write(
@@ -165,7 +165,7 @@ export function printSummary(summary: Summary, machine: Machine): void {
   if (onOff !== undefined)
     process.stdout.write(
       `throughput on/off = ${onOff} (target >= ${TARGET}: ${onOff >= TARGET ? 'met' : 'NOT met'}); ` +
-        `orders per shop CPU second on/off = ${efficiencyRatios['on']}\n`,
+        `checkouts per shop CPU second on/off = ${efficiencyRatios['on']}\n`,
     );
   for (const [variant, paired] of Object.entries(pairedRatios))
     process.stdout.write(
@@ -202,7 +202,8 @@ export function writeResults(
           warmupS: options.warmupS,
           durationS: options.durationS,
           concurrency: options.concurrency,
-          request: 'POST /v1/orders, 1 item, pm_card_visa, one bearer token per user',
+          checkout:
+            'POST /v1/orders (1 item, pm_card_visa), then wait for the confirmation mail; one customer per client',
           commonEnv: COMMON_ENV,
         },
         summary: {
