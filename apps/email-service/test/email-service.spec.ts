@@ -143,8 +143,12 @@ describe('email-service', () => {
     const eventIds: string[] = [];
     for (const name of ['First', 'Second', 'Third']) {
       eventIds.push(await shop.publish(userRegistered(address, name)));
-      // One at a time, so that the order of sending is the order of publishing.
+      // One at a time, so that the order of sending is the order of publishing. The mail reaches the
+      // SMTP server a moment before the service records it as sent, and only sent mails are listed.
       await eventually(() => expect(mailsTo(address)).toHaveLength(eventIds.length));
+      await eventually(async () =>
+        expect((await listEmails({ recipient: address })).emails).toHaveLength(eventIds.length),
+      );
     }
 
     const all = await listEmails({ recipient: 'Pages@Example.com' });
