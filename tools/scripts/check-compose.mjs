@@ -16,11 +16,10 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { validate as validateDockerfile, ValidationSeverity } from 'dockerfile-utils';
-import { parse, parseDocument } from 'yaml';
+import { parse } from 'yaml';
+import { mebibytes, memoryOf, readCompose, root } from '../containers/compose-file.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const composeFile = process.env.COMPOSE_FILE_TO_CHECK ?? join(root, 'docker-compose.yml');
 const dockerfile = process.env.DOCKERFILE_TO_CHECK ?? join(root, 'Dockerfile');
 const composeDir = join(root, 'deploy/compose');
@@ -61,19 +60,7 @@ const tsx = (script, ...args) =>
   run(process.execPath, [bin('tsx'), '--tsconfig', 'tsconfig.base.json', script, ...args]);
 const has = (command) => run('sh', ['-c', `command -v ${command}`]).status === 0;
 
-const composeText = readFileSync(composeFile, 'utf8');
-const composeDoc = parseDocument(composeText, { merge: true });
-const compose = composeDoc.toJS({ maxAliasCount: -1 });
-const services = compose.services ?? {};
-
-/** `64M`, `1g`, `512m` → MiB. */
-function mebibytes(value) {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(String(value).trim());
-  if (!match) return NaN;
-  const factor = { '': 1 / 1024 / 1024, k: 1 / 1024, m: 1, g: 1024 }[match[2].toLowerCase()];
-  return Number(match[1]) * factor;
-}
-const memoryOf = (service) => service.deploy?.resources?.limits?.memory ?? service.mem_limit;
+const { doc: composeDoc, services } = readCompose(composeFile);
 
 group('docker-compose.yml: compose-spec schema and lint rules (dclint)', (problems) => {
   const result = run(process.execPath, [
