@@ -32,8 +32,25 @@ const NO_HEALTHCHECK = { 'otel-collector': 'scratch image without a shell; the a
 /** One-shot jobs and clients: nothing to probe, and (one-shot) not part of the steady-state budget. */
 const ONE_SHOT = new Set(['kafka-init']);
 const CLIENTS = new Set(['demo-traffic']);
-/** The memory budget of `docker compose up` (sum of the limits of what keeps running), MiB. */
-const BUDGET_MIB = 2048;
+/**
+ * The memory budget of `docker compose up` (sum of the limits of what keeps running), MiB: the Node
+ * containers' limits as measured below, the infrastructure's as sized in README.md ("Memory").
+ */
+const BUDGET_MIB = 2816;
+/**
+ * What `npm run images:check` measured per Node container, MiB: the process's peak RSS (VmHWM, code pages
+ * included) under a mixed load of 40 requests/s (users-service: under a sign-up overload, four password
+ * hashes at once), plus 17 MiB for the health probe, which runs inside the container. A limit below
+ * its figure is a guess; remeasure before lowering one.
+ */
+const MEASURED_PEAK_MIB = {
+  gateway: 187,
+  'users-service': 274,
+  'orders-service': 164,
+  'payments-service': 149,
+  'email-service': 161,
+  'demo-traffic': 84,
+};
 const START_COMMAND = '["node","--enable-source-maps","--import","./telemetry.js","main.js"]';
 
 let failures = 0;
@@ -129,6 +146,11 @@ group(`memory budget (limits of what keeps running, at most ${BUDGET_MIB} MiB)`,
     .map(([name, service]) => [name, mebibytes(memoryOf(service))]);
   const total = rows.reduce((sum, [, mib]) => sum + mib, 0);
   if (!(total <= BUDGET_MIB)) problems.push(`limits add up to ${total} MiB`);
+  for (const [name, measured] of Object.entries(MEASURED_PEAK_MIB)) {
+    const limit = rows.find(([row]) => row === name)?.[1];
+    if (!(limit >= measured))
+      problems.push(`${name}: limit ${limit} MiB, below its measured ${measured} MiB`);
+  }
   const apps = rows.filter(([name]) => APPS.includes(name)).reduce((sum, [, mib]) => sum + mib, 0);
   return [
     rows.map(([name, mib]) => `${name} ${mib}`).join(', '),
