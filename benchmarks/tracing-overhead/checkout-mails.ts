@@ -4,7 +4,7 @@
  * so waiting for that mail measures the whole checkout, not just the POST that starts it. Mails are
  * counted, not kept: a run sends tens of thousands.
  */
-import { SMTPServer } from 'smtp-server';
+import { startSmtpServer } from '@shop/testing';
 
 // The order mails' subjects (apps/email-service/src/domain/templates); the welcome mail is not one.
 const SETTLED_SUBJECT = /^Subject: Your order \S+ (is confirmed|was cancelled)\r?$/im;
@@ -19,7 +19,7 @@ export interface CheckoutMails {
   stop(): Promise<void>;
 }
 
-export function startCheckoutMails(): Promise<CheckoutMails> {
+export async function startCheckoutMails(): Promise<CheckoutMails> {
   const waiting = new Map<string, () => void>();
   /** Mails that came in before their checkout started waiting (the POST's answer still on its way). */
   const early = new Map<string, number>();
@@ -32,23 +32,10 @@ export function startCheckoutMails(): Promise<CheckoutMails> {
       early.set(recipient, (early.get(recipient) ?? 0) + 1);
     }
   };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    closeTimeout: 100,
-    onData(stream, session, callback) {
-      let head = '';
-      stream.on('data', (chunk: Buffer) => {
-        // The headers are all that is read; the body only drains.
-        if (!head.includes('\r\n\r\n') && head.length < 16_384) head += chunk.toString('utf8');
-      });
-      stream.on('end', () => {
-        if (SETTLED_SUBJECT.test(head))
-          for (const recipient of session.envelope.rcptTo) arrived(recipient.address.toLowerCase());
-        callback();
-      });
-    },
+  const server = await startSmtpServer(({ rcptTo, text }) => {
+    // The subject is looked for in the headers only, never in the body.
+    const headers = text.split('\r\n\r\n', 1)[0] ?? '';
+    if (SETTLED_SUBJECT.test(headers)) for (const recipient of rcptTo) arrived(recipient.toLowerCase());
   });
   const settled: CheckoutMails['settled'] = (recipient, timeoutMs) => {
     const address = recipient.toLowerCase();
@@ -68,16 +55,5 @@ export function startCheckoutMails(): Promise<CheckoutMails> {
       });
     });
   };
-  return new Promise((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({
-        url: `smtp://127.0.0.1:${port}`,
-        settled,
-        stop: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
-  });
+  return { url: server.url, settled, stop: () => server.stop() };
 }

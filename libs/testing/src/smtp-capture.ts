@@ -20,9 +20,25 @@ export interface SmtpCapture {
   stop(): Promise<void>;
 }
 
-/** A real SMTP server for tests: accepts every message and keeps it, parsed, for assertions. */
-export function startSmtpCapture(port = 0): Promise<SmtpCapture> {
-  const mails: CapturedMail[] = [];
+/** A message as an SMTP server received it: the envelope and the message text. */
+export interface ReceivedSmtpMessage {
+  mailFrom: string;
+  /** RCPT TO addresses. */
+  rcptTo: string[];
+  text: string;
+}
+
+export interface SmtpServerHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 that accepts every message and hands it to `onMessage`. */
+export function startSmtpServer(
+  onMessage: (message: ReceivedSmtpMessage) => void,
+  port = 0,
+): Promise<SmtpServerHandle> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -32,15 +48,10 @@ export function startSmtpCapture(port = 0): Promise<SmtpCapture> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        const received = Buffer.concat(chunks).toString('utf8');
-        const mail = parseMail(received);
-        mails.push({
-          ...mail,
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          subject: mail.headers.get('subject'),
-          messageId: mail.headers.get('message-id'),
-          raw: received.replace(/=\r?\n/g, ''),
+        onMessage({
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
+          text: Buffer.concat(chunks).toString('utf8'),
         });
         callback();
       });
@@ -54,10 +65,29 @@ export function startSmtpCapture(port = 0): Promise<SmtpCapture> {
       resolve({
         url: `smtp://127.0.0.1:${bound}`,
         port: bound,
-        mails,
-        withMessageId: (messageId) => mails.filter((mail) => mail.messageId === messageId),
         stop: () => new Promise<void>((done) => server.close(() => done())),
       });
     });
   });
+}
+
+/** A real SMTP server for tests: accepts every message and keeps it, parsed, for assertions. */
+export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
+  const mails: CapturedMail[] = [];
+  const server = await startSmtpServer(({ mailFrom, rcptTo, text }) => {
+    const mail = parseMail(text);
+    mails.push({
+      ...mail,
+      from: mailFrom,
+      to: rcptTo,
+      subject: mail.headers.get('subject'),
+      messageId: mail.headers.get('message-id'),
+      raw: text.replace(/=\r?\n/g, ''),
+    });
+  }, port);
+  return {
+    ...server,
+    mails,
+    withMessageId: (messageId) => mails.filter((mail) => mail.messageId === messageId),
+  };
 }
