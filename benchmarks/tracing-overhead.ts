@@ -1,10 +1,12 @@
 /**
  * What tracing costs the checkout: completed checkouts per second with the OpenTelemetry SDK on (every
  * span sampled, batch export over OTLP/HTTP protobuf to a sink that discards it) and off
- * (`OTEL_SDK_DISABLED=true`), phases alternating on/off/on/off so drift hits both alike.
+ * (`OTEL_SDK_DISABLED=true`), phases alternating on/off/on/off so drift hits both alike, or, with
+ * `--side-by-side`, each round's variants at the same time on stacks of their own.
  *
  *   npm run bench:tracing -- [--rounds 3] [--duration 20] [--warmup 5] [--concurrency 96]
- *                            [--variants on,off] [--no-build] [--out benchmarks/results/tracing-overhead.json]
+ *                            [--variants on,off] [--side-by-side] [--no-build]
+ *                            [--out benchmarks/results/tracing-overhead.json]
  *
  * Each phase starts a fresh stack (own databases, broker, fresh processes; the email service sends to
  * the benchmark), signs up the customers, runs a closed loop of `--concurrency` customers checking out
@@ -16,10 +18,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describeMachine, machine, retrying, runScript } from './bench-kit';
+import { describeMachine, machine, runScript } from './bench-kit';
 import { readOptions } from './tracing-overhead/options';
 import { startSink } from './tracing-overhead/otlp-sink-process';
-import { runPhase, type PhaseResult } from './tracing-overhead/phase';
+import { runPhases, type PhaseResult } from './tracing-overhead/phase';
 import {
   phaseTable,
   printSummary,
@@ -35,12 +37,23 @@ async function main(): Promise<void> {
   for (const name of Object.keys(process.env)) if (name.startsWith('OTEL_')) delete process.env[name];
 
   const run = randomBytes(3).toString('hex');
-  const sink = await startSink();
-  const variants = options.variantSpecs.map((spec) => variantOf(spec, sink.url));
+  // One sink per variant: what each exports is counted apart, also when they run side by side.
+  const setups = await Promise.all(
+    options.variantSpecs.map(async (spec) => {
+      const sink = await startSink();
+      return { sink, variant: variantOf(spec, sink.url) };
+    }),
+  );
+  const variants = setups.map(({ variant }) => variant);
+  // Side by side, the stacks share the customers, so the machine carries the same load either way.
+  const concurrency = options.sideBySide
+    ? Math.max(1, Math.round(options.concurrency / variants.length))
+    : options.concurrency;
   const host = machine();
   process.stdout.write(
-    `Tracing overhead on checkout: ${options.rounds} round(s) of ${variants.map((v) => v.spec).join(' / ')}, ` +
-      `${options.warmupS} s warm-up + ${options.durationS} s measured, ${options.concurrency} concurrent users\n` +
+    `Tracing overhead on checkout: ${options.rounds} round(s) of ${variants.map((v) => v.spec).join(' / ')}` +
+      `${options.sideBySide ? ' side by side' : ''}, ` +
+      `${options.warmupS} s warm-up + ${options.durationS} s measured, ${concurrency} concurrent users per stack\n` +
       `${describeMachine(host)}\n` +
       variants.map((v) => `  ${v.spec}: ${v.description}`).join('\n') +
       '\n\n',
@@ -48,26 +61,30 @@ async function main(): Promise<void> {
 
   mkdirSync(dirname(options.out), { recursive: true });
   const phases: PhaseResult[] = [];
-  let attempts = 0;
+  let started = 0;
   try {
     for (let round = 1; round <= options.rounds; round++) {
-      for (const variant of variants) {
-        // A stack that fails to start (say, the apps being rebuilt under it) is tried again.
-        const phase = await retrying(`round ${round}, ${variant.spec}`, () =>
-          runPhase({ round, variant, index: attempts++, run }, sink, options),
-        );
+      const specs = setups.map(({ variant, sink }) => ({
+        round,
+        variant,
+        sink,
+        concurrency,
+        run,
+        nextIndex: () => started++,
+      }));
+      await runPhases(specs, options, (phase) => {
         phases.push(phase);
         process.stdout.write(`${phaseTable(phase, options.durationS)}\n\n`);
         writePartialResults(options.out, host, phases);
-      }
+      });
     }
   } finally {
-    await sink.stop();
+    await Promise.all(setups.map(({ sink }) => sink.stop()));
   }
 
   const summary = summarize(variants, phases);
-  printSummary(summary, host);
-  writeResults(options.out, host, options, summary, phases);
+  printSummary(summary, host, options.sideBySide);
+  writeResults(options.out, host, { ...options, concurrency }, summary, phases);
 }
 
 runScript(main);

@@ -20,8 +20,18 @@ export function sampleProcesses(): Map<number, ProcessSample> {
 
 export type Labeller = (pid: number, sample: ProcessSample, all: Map<number, ProcessSample>) => string;
 
+/** What one phase's labeller knows: its own processes and, side by side, its siblings'. */
+export interface PhaseProcesses {
+  stack: Stack;
+  sinkPid: number;
+  brokerPid: number;
+  databasePrefix: string;
+  /** The other stacks running at the same time (side by side): their apps, brokers, sinks, databases. */
+  siblings?: { pids: ReadonlySet<number>; databasePrefixes: readonly string[] };
+}
+
 /** Names the processes that matter; everything else on the machine is `other`. */
-export function labeller(stack: Stack, sinkPid: number, databasePrefix: string): Labeller {
+export function labeller({ stack, sinkPid, brokerPid, databasePrefix, siblings }: PhaseProcesses): Labeller {
   const apps = new Map(stack.processes.map((app) => [app.child.pid ?? -1, app.label.replace(/#1$/, '')]));
   const descendant = (pid: number, all: Map<number, ProcessSample>): boolean => {
     for (
@@ -35,31 +45,29 @@ export function labeller(stack: Stack, sinkPid: number, databasePrefix: string):
   return (pid, sample, all) => {
     if (pid === process.pid) return 'load generator';
     if (pid === sinkPid) return 'otlp sink';
+    if (pid === brokerPid) return 'kafka broker';
     const app = apps.get(pid);
     if (app) return app;
+    if (siblings?.pids.has(pid)) return 'other stack';
     if (sample.comm === 'postgres') {
       // Backends name their database in the process title; other stacks may share the server.
       const title = commandLine(pid);
       if (title.includes(databasePrefix)) return 'postgres';
+      if (siblings?.databasePrefixes.some((prefix) => title.includes(prefix))) return 'other stack';
       if (/^postgres: [^:]+: (checkpointer|background writer|walwriter|autovacuum|logical|stats)/.test(title))
         return 'postgres server';
       return title.startsWith('postgres: ') && !/^postgres: [^:]+: \S+ \S+ /.test(title)
         ? 'postgres server'
         : 'other';
     }
-    if (descendant(pid, all)) {
-      const line = commandLine(pid);
-      if (line.includes('maildev')) return 'mail catcher';
-      if (line.includes('mock-broker') || line.includes('kafka')) return 'kafka broker';
-      return `child: ${sample.comm}`;
-    }
+    if (descendant(pid, all)) return `child: ${sample.comm}`;
     return 'other';
   };
 }
 
 /** The process groups that are the shop itself (not the load, the sink, or other work on the machine). */
 export const SHOP_GROUPS = (name: string): boolean =>
-  !['other', 'load generator', 'otlp sink'].includes(name) && !name.startsWith('child: ');
+  !['other', 'other stack', 'load generator', 'otlp sink'].includes(name) && !name.startsWith('child: ');
 
 /** CPU seconds per process group between two samples. */
 export function cpuByComponent(

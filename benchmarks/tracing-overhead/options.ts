@@ -10,6 +10,11 @@ export interface TracingOptions {
   concurrency: number;
   variantSpecs: string[];
   noBuild: boolean;
+  /**
+   * Run a round's variants at the same time, each on its own stack with its share of the customers,
+   * instead of one after the other: the machine's ups and downs then hit every variant alike.
+   */
+  sideBySide: boolean;
   /** Other work on the machine skews a phase: wait (up to a limit) until it is this idle before each one. */
   quietBelowPercent: number;
   quietTimeoutS: number;
@@ -28,6 +33,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Tr
       concurrency: { type: 'string', default: '96' },
       variants: { type: 'string', default: 'on,off' },
       'no-build': { type: 'boolean', default: false },
+      'side-by-side': { type: 'boolean', default: false },
       'quiet-below': { type: 'string', default: '25' },
       'quiet-timeout': { type: 'string', default: '120' },
       out: {
@@ -46,6 +52,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Tr
       .map((spec) => spec.trim())
       .filter(Boolean),
     noBuild: args['no-build'],
+    sideBySide: args['side-by-side'],
     quietBelowPercent: Number(args['quiet-below']),
     quietTimeoutS: Number(args['quiet-timeout']),
     out: args.out,

@@ -1,12 +1,16 @@
 /**
  * One phase: a fresh stack with one variant's telemetry settings, its users, the warm-up and the
- * measured window, and the CPU and exports counted over that window.
+ * measured window, and the CPU and exports counted over that window. A round's phases run one after
+ * the other or, side by side, all at once.
  */
 import { join } from 'node:path';
+import { allTopics } from '@shop/kafka';
+import { startMockBroker, type MockBroker } from '@shop/kafka-mock-broker';
 import { startStack, type Stack } from '@shop/stack';
 import {
   adminConnection,
   machineTicks,
+  retrying,
   round,
   stopQuietly,
   summarize,
@@ -19,10 +23,11 @@ import {
   sampleProcesses,
   SHOP_GROUPS,
   type Labeller,
+  type PhaseProcesses,
   type ProcessSample,
 } from './cpu-accounting';
-import { startCheckoutMails } from './checkout-mails';
-import { prepareCustomers, runLoad, type LoadResult } from './load';
+import { startCheckoutMails, type CheckoutMails } from './checkout-mails';
+import { prepareCustomers, runLoad, type Customer, type LoadResult } from './load';
 import { COMMON_ENV, type TracingOptions } from './options';
 import type { OtlpSink, SinkStats } from './otlp-sink-process';
 import type { Variant } from './variants';
@@ -55,10 +60,14 @@ export interface PhaseResult {
 export interface PhaseSpec {
   round: number;
   variant: Variant;
-  /** Counts every phase started (retries too): names its databases and log folder; the first builds. */
-  index: number;
+  /** The variant's own OTLP sink, so that what each phase exports is counted apart. */
+  sink: OtlpSink;
+  /** Customers checking out at the same time on this phase's stack. */
+  concurrency: number;
   /** The run's id, shared by its phases. */
   run: string;
+  /** Counts every phase started (retries too): names its databases and log folder; the first builds. */
+  nextIndex: () => number;
 }
 
 /** The processes, the machine and the sink at one edge of the measured window. */
@@ -77,64 +86,170 @@ async function quietMachine(options: TracingOptions): Promise<{ waitedS: number;
   return quiet;
 }
 
-export async function runPhase(
-  spec: PhaseSpec,
-  sink: OtlpSink,
-  options: TracingOptions,
-): Promise<PhaseResult> {
-  const { variant, index, run } = spec;
-  const quiet = await quietMachine(options);
+/** A phase's stack, up and with its customers signed up, ready for the load. */
+interface ReadyPhase {
+  spec: PhaseSpec;
+  sink: OtlpSink;
+  stack: Stack;
+  broker: MockBroker;
+  mails: CheckoutMails;
+  customers: Customer[];
+  databasePrefix: string;
+  startedAt: Date;
+  stackStartS: number;
+}
+
+async function startPhase(spec: PhaseSpec, options: TracingOptions): Promise<ReadyPhase> {
+  const { variant, run } = spec;
+  const index = spec.nextIndex();
   const databasePrefix = `bench_${run}_${index}_`;
   const startedAt = new Date();
   const stackStart = performance.now();
   // The email service sends to the benchmark itself: the mails are how it knows a checkout finished.
   const mails = await startCheckoutMails();
-  const stack: Stack = await startStack({
-    postgres: adminConnection(),
-    smtpUrl: mails.url,
-    ports: 'free',
-    databasePrefix,
-    temporaryDatabases: true,
-    build: index === 0 && !options.noBuild,
-    logDir: join(
-      WORKSPACE_ROOT,
-      'tmp',
-      'bench',
-      run,
-      `${index}-${variant.spec.replace(/[^a-z0-9]+/gi, '_')}`,
-    ),
-    env: { ...COMMON_ENV, ...variant.env },
-  });
-  const stackStartS = (performance.now() - stackStart) / 1000;
-  try {
-    const customers = await prepareCustomers(stack.gatewayUrl, `${run}-${index}`, options.concurrency);
-    const label = labeller(stack, sink.child.pid ?? -1, databasePrefix);
-    // Taken when the warm-up ends, from a timer; the sink's answer is awaited once the load is over.
-    let before:
-      | { processes: Map<number, ProcessSample>; machine: WindowEdge['machine']; sink: Promise<SinkStats> }
-      | undefined;
-    const load = await runLoad(stack.gatewayUrl, customers, mails, options, () => {
-      before = { processes: sampleProcesses(), machine: machineTicks(), sink: sink.stats() };
-    });
-    const after: WindowEdge = {
-      processes: sampleProcesses(),
-      machine: machineTicks(),
-      sink: await sink.stats(),
-    };
-    if (!before) throw new Error('the measured window never started');
-    const start: WindowEdge = { ...before, sink: await before.sink };
-    return {
-      round: spec.round,
-      variant: variant.spec,
-      startedAt: startedAt.toISOString(),
-      stackStartS: round(stackStartS, 1),
-      idleCheck: quiet,
-      ...figures(start, after, load, label, options.durationS),
-    };
-  } finally {
-    await stopQuietly(stack);
+  // Started here rather than by the stack, so that its CPU is counted by its pid.
+  const broker = await startMockBroker({ topics: allTopics() }).catch(async (error: unknown) => {
     await mails.stop();
+    throw error;
+  });
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({
+      postgres: adminConnection(),
+      kafkaBrokers: broker.bootstrapServers,
+      smtpUrl: mails.url,
+      ports: 'free',
+      databasePrefix,
+      temporaryDatabases: true,
+      build: index === 0 && !options.noBuild,
+      logDir: join(
+        WORKSPACE_ROOT,
+        'tmp',
+        'bench',
+        run,
+        `${index}-${variant.spec.replace(/[^a-z0-9]+/gi, '_')}`,
+      ),
+      env: { ...COMMON_ENV, ...variant.env },
+    });
+    const stackStartS = (performance.now() - stackStart) / 1000;
+    const customers = await prepareCustomers(stack.gatewayUrl, `${run}-${index}`, spec.concurrency);
+    return { spec, sink: spec.sink, stack, broker, mails, customers, databasePrefix, startedAt, stackStartS };
+  } catch (error) {
+    if (stack) await stopQuietly(stack);
+    await broker.stop();
+    await mails.stop();
+    throw error;
   }
+}
+
+async function stopPhase(phase: ReadyPhase): Promise<void> {
+  await stopQuietly(phase.stack);
+  await phase.broker.stop();
+  await phase.mails.stop();
+}
+
+/** Runs the ready phases' loads at the same time, each measured over its own window. */
+async function measure(
+  ready: readonly ReadyPhase[],
+  options: TracingOptions,
+  quiet: PhaseResult['idleCheck'],
+): Promise<PhaseResult[]> {
+  const siblingsOf = (phase: ReadyPhase): PhaseProcesses['siblings'] => {
+    const others = ready.filter((other) => other !== phase);
+    return {
+      pids: new Set(
+        others.flatMap((other) => [
+          ...other.stack.processes.map((app) => app.child.pid ?? -1),
+          other.broker.pid,
+          other.sink.child.pid ?? -1,
+        ]),
+      ),
+      databasePrefixes: others.map((other) => other.databasePrefix),
+    };
+  };
+  const measured = await Promise.all(
+    ready.map(async (phase) => {
+      const label = labeller({
+        stack: phase.stack,
+        sinkPid: phase.sink.child.pid ?? -1,
+        brokerPid: phase.broker.pid,
+        databasePrefix: phase.databasePrefix,
+        siblings: siblingsOf(phase),
+      });
+      // Taken when the warm-up ends, from a timer; the sink's answer is awaited once the load is over.
+      let before:
+        | { processes: Map<number, ProcessSample>; machine: WindowEdge['machine']; sink: Promise<SinkStats> }
+        | undefined;
+      const load = await runLoad(
+        phase.stack.gatewayUrl,
+        phase.customers,
+        phase.mails,
+        { ...options, concurrency: phase.spec.concurrency },
+        () => {
+          before = { processes: sampleProcesses(), machine: machineTicks(), sink: phase.sink.stats() };
+        },
+      );
+      const after: WindowEdge = {
+        processes: sampleProcesses(),
+        machine: machineTicks(),
+        sink: await phase.sink.stats(),
+      };
+      if (!before) throw new Error('the measured window never started');
+      return { phase, load, label, before: { ...before, sink: await before.sink }, after };
+    }),
+  );
+  return measured.map(({ phase, load, label, before, after }) => ({
+    round: phase.spec.round,
+    variant: phase.spec.variant.spec,
+    startedAt: phase.startedAt.toISOString(),
+    stackStartS: round(phase.stackStartS, 1),
+    idleCheck: quiet,
+    // One load generator drives every stack that runs at the same time: each is charged its share.
+    ...figures(
+      before,
+      after,
+      { ...load, clientCpuMs: load.clientCpuMs / ready.length },
+      label,
+      options.durationS,
+    ),
+  }));
+}
+
+/**
+ * One round's phases, each on a fresh stack: one after the other (alternating), or all at the same
+ * time (side by side), so that whatever the machine does during the window, every variant gets it.
+ */
+export async function runPhases(
+  specs: readonly PhaseSpec[],
+  options: TracingOptions,
+  onPhase: (result: PhaseResult) => void,
+): Promise<void> {
+  if (!options.sideBySide) {
+    for (const spec of specs) {
+      const result = await retrying(`round ${spec.round}, ${spec.variant.spec}`, async () => {
+        const quiet = await quietMachine(options);
+        const phase = await startPhase(spec, options);
+        try {
+          return (await measure([phase], options, quiet))[0] as PhaseResult;
+        } finally {
+          await stopPhase(phase);
+        }
+      });
+      onPhase(result);
+    }
+    return;
+  }
+  const results = await retrying(`round ${specs[0]?.round ?? '?'}, side by side`, async () => {
+    const quiet = await quietMachine(options);
+    const ready: ReadyPhase[] = [];
+    try {
+      for (const spec of specs) ready.push(await startPhase(spec, options));
+      return await measure(ready, options, quiet);
+    } finally {
+      for (const phase of ready) await stopPhase(phase);
+    }
+  });
+  results.forEach(onPhase);
 }
 
 /** The window's figures: throughput, latency, CPU by process group, what was exported. */
