@@ -2,8 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { PostgresConnection } from '@shop/db';
-import { allTopics } from '@shop/kafka';
-import { startMockBroker, type MockBroker } from '@shop/kafka-mock-broker';
 import { startStack, WORKSPACE_ROOT, type AppName, type Stack } from '@shop/stack';
 
 /** The admin connection to the Postgres server, from the standard PG* variables. */
@@ -35,50 +33,32 @@ export interface BenchStackOptions {
 
 export interface BenchStack {
   stack: Stack;
-  /** The Kafka-protocol broker this run started for the stack (the stack only uses it). */
-  broker: MockBroker;
   topicPrefix: string;
   stop(): Promise<void>;
 }
 
 /**
  * A fresh stack on free ports: its own temporary databases, mail catcher and broker, a topic prefix of
- * its own, telemetry off. The broker is started here with the shop's topics under that prefix, at
- * their real partition counts (a prefixed topic the broker auto-created would get 4 partitions, not
- * 12, and consumer replicas would share fewer of them than in the real shop).
+ * its own (the stack's broker creates the shop's topics under it, at their real partition counts),
+ * telemetry off.
  */
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   // Telemetry is decided here, not by whatever the calling shell has set.
   for (const name of Object.keys(process.env)) if (name.startsWith('OTEL_')) delete process.env[name];
   const run = `${options.label}_${randomBytes(3).toString('hex')}`;
   const topicPrefix = `${run.replaceAll('_', '-')}.`;
-  const broker = await startMockBroker({ topics: allTopics(topicPrefix) });
-  try {
-    const stack = await startStack({
-      postgres: adminConnection(),
-      kafkaBrokers: broker.bootstrapServers,
-      ports: 'free',
-      scale: options.scale ?? {},
-      databasePrefix: `${run}_`,
-      topicPrefix,
-      temporaryDatabases: true,
-      build: options.build ?? true,
-      logDir: join(WORKSPACE_ROOT, 'tmp', 'bench', run),
-      env: { ...FAST_KAFKA_ENV, OTEL_SDK_DISABLED: 'true', ...options.env },
-    });
-    return {
-      stack,
-      broker,
-      topicPrefix,
-      async stop() {
-        await stopQuietly(stack);
-        await broker.stop();
-      },
-    };
-  } catch (error) {
-    await broker.stop();
-    throw error;
-  }
+  const stack = await startStack({
+    postgres: adminConnection(),
+    ports: 'free',
+    scale: options.scale ?? {},
+    databasePrefix: `${run}_`,
+    topicPrefix,
+    temporaryDatabases: true,
+    build: options.build ?? true,
+    logDir: join(WORKSPACE_ROOT, 'tmp', 'bench', run),
+    env: { ...FAST_KAFKA_ENV, OTEL_SDK_DISABLED: 'true', ...options.env },
+  });
+  return { stack, topicPrefix, stop: () => stopQuietly(stack) };
 }
 
 /** The connection an app of the stack uses for its own database (role and password = database name). */

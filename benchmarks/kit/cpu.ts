@@ -5,11 +5,11 @@ import { round } from './figures';
 import { TICKS_PER_SECOND, allPids, commandLine, machineTicks, readStat } from './proc';
 
 /**
- * The processes of one stack, by name: each app replica (`payments-service#2`), the broker (found in
- * /proc as a child of this process running the `kafka-mock-broker` binary), the mail catcher, this
- * process (`load generator`), and the Postgres backends serving the stack's databases (summed as
- * `postgres (stack backends)`). `postgres (server, other)` is the rest of the server's processes
- * (checkpointer, WAL writer, other clients' backends): the server is shared with other work.
+ * The processes of one stack, by name: each app replica (`payments-service#2`), the broker and the
+ * mail catcher (when the stack started them), this process (`load generator`), and the Postgres
+ * backends serving the stack's databases (summed as `postgres (stack backends)`). `postgres (server,
+ * other)` is the rest of the server's processes (checkpointer, WAL writer, other clients' backends):
+ * the server is shared with other work.
  */
 export interface ProcessGroups {
   /** Name -> pids, re-read on every snapshot for the Postgres backends (connections come and go). */
@@ -24,15 +24,12 @@ export function stackProcessGroups(stack: Stack): ProcessGroups {
       const groups = new Map<string, number[]>();
       const add = (name: string, pid: number) => groups.set(name, [...(groups.get(name) ?? []), pid]);
       for (const app of apps) add(app.label, app.pid);
+      if (stack.brokerPid !== undefined) add('kafka broker', stack.brokerPid);
+      if (stack.mail.pid !== undefined) add('mail catcher', stack.mail.pid);
       add('load generator', process.pid);
       for (const pid of allPids()) {
         const stat = readStat(pid);
-        if (!stat) continue;
-        if (stat.ppid === process.pid && pid !== process.pid) {
-          const line = commandLine(pid);
-          if (line.split(' ')[0]?.endsWith('kafka-mock-broker')) add('kafka broker', pid);
-          else if (line.includes('maildev')) add('mail catcher', pid);
-        } else if (stat.comm === 'postgres') {
+        if (stat?.comm === 'postgres') {
           // Backends show "postgres: 15/main: <role> <database> 127.0.0.1(port) idle".
           const line = commandLine(pid);
           const ours = databases.some((database) => line.includes(` ${database} `));

@@ -24,14 +24,13 @@ export type Labeller = (pid: number, sample: ProcessSample, all: Map<number, Pro
 export interface PhaseProcesses {
   stack: Stack;
   sinkPid: number;
-  brokerPid: number;
   databasePrefix: string;
   /** The other stacks running at the same time (side by side): their apps, brokers, sinks, databases. */
   siblings?: { pids: ReadonlySet<number>; databasePrefixes: readonly string[] };
 }
 
 /** Names the processes that matter; everything else on the machine is `other`. */
-export function labeller({ stack, sinkPid, brokerPid, databasePrefix, siblings }: PhaseProcesses): Labeller {
+export function labeller({ stack, sinkPid, databasePrefix, siblings }: PhaseProcesses): Labeller {
   const apps = new Map(stack.processes.map((app) => [app.child.pid ?? -1, app.label.replace(/#1$/, '')]));
   const descendant = (pid: number, all: Map<number, ProcessSample>): boolean => {
     for (
@@ -45,7 +44,7 @@ export function labeller({ stack, sinkPid, brokerPid, databasePrefix, siblings }
   return (pid, sample, all) => {
     if (pid === process.pid) return 'load generator';
     if (pid === sinkPid) return 'otlp sink';
-    if (pid === brokerPid) return 'kafka broker';
+    if (pid === stack.brokerPid) return 'kafka broker';
     const app = apps.get(pid);
     if (app) return app;
     if (siblings?.pids.has(pid)) return 'other stack';

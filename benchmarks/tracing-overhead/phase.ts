@@ -4,8 +4,6 @@
  * the other or, side by side, all at once.
  */
 import { join } from 'node:path';
-import { allTopics } from '@shop/kafka';
-import { startMockBroker, type MockBroker } from '@shop/kafka-mock-broker';
 import { startStack, type Stack } from '@shop/stack';
 import {
   adminConnection,
@@ -91,7 +89,6 @@ interface ReadyPhase {
   spec: PhaseSpec;
   sink: OtlpSink;
   stack: Stack;
-  broker: MockBroker;
   mails: CheckoutMails;
   customers: Customer[];
   databasePrefix: string;
@@ -107,16 +104,10 @@ async function startPhase(spec: PhaseSpec, options: TracingOptions): Promise<Rea
   const stackStart = performance.now();
   // The email service sends to the benchmark itself: the mails are how it knows a checkout finished.
   const mails = await startCheckoutMails();
-  // Started here rather than by the stack, so that its CPU is counted by its pid.
-  const broker = await startMockBroker({ topics: allTopics() }).catch(async (error: unknown) => {
-    await mails.stop();
-    throw error;
-  });
   let stack: Stack | undefined;
   try {
     stack = await startStack({
       postgres: adminConnection(),
-      kafkaBrokers: broker.bootstrapServers,
       smtpUrl: mails.url,
       ports: 'free',
       databasePrefix,
@@ -133,10 +124,9 @@ async function startPhase(spec: PhaseSpec, options: TracingOptions): Promise<Rea
     });
     const stackStartS = (performance.now() - stackStart) / 1000;
     const customers = await prepareCustomers(stack.gatewayUrl, `${run}-${index}`, spec.concurrency);
-    return { spec, sink: spec.sink, stack, broker, mails, customers, databasePrefix, startedAt, stackStartS };
+    return { spec, sink: spec.sink, stack, mails, customers, databasePrefix, startedAt, stackStartS };
   } catch (error) {
     if (stack) await stopQuietly(stack);
-    await broker.stop();
     await mails.stop();
     throw error;
   }
@@ -144,7 +134,6 @@ async function startPhase(spec: PhaseSpec, options: TracingOptions): Promise<Rea
 
 async function stopPhase(phase: ReadyPhase): Promise<void> {
   await stopQuietly(phase.stack);
-  await phase.broker.stop();
   await phase.mails.stop();
 }
 
@@ -160,7 +149,7 @@ async function measure(
       pids: new Set(
         others.flatMap((other) => [
           ...other.stack.processes.map((app) => app.child.pid ?? -1),
-          other.broker.pid,
+          other.stack.brokerPid ?? -1,
           other.sink.child.pid ?? -1,
         ]),
       ),
@@ -172,7 +161,6 @@ async function measure(
       const label = labeller({
         stack: phase.stack,
         sinkPid: phase.sink.child.pid ?? -1,
-        brokerPid: phase.broker.pid,
         databasePrefix: phase.databasePrefix,
         siblings: siblingsOf(phase),
       });

@@ -6,14 +6,22 @@ import { startMockBroker } from '@shop/kafka-mock-broker';
 import { freePort } from '@shop/testing';
 
 export interface Running {
+  /** The process this stack started, or undefined when it uses one that was given. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
-/** The Kafka-protocol broker the stack uses: the one named, or a mock cluster with the shop's topics. */
-export async function startBroker(given: string | undefined): Promise<{ brokers: string } & Running> {
-  if (given) return { brokers: given, stop: () => Promise.resolve() };
-  const broker = await startMockBroker({ topics: allTopics() });
-  return { brokers: broker.bootstrapServers, stop: () => broker.stop() };
+/**
+ * The Kafka-protocol broker the stack uses: the one named, or a mock cluster with the shop's topics
+ * (under the stack's topic prefix) at their real partition counts.
+ */
+export async function startBroker(
+  given: string | undefined,
+  topicPrefix = '',
+): Promise<{ brokers: string } & Running> {
+  if (given) return { brokers: given, pid: undefined, stop: () => Promise.resolve() };
+  const broker = await startMockBroker({ topics: allTopics(topicPrefix) });
+  return { brokers: broker.bootstrapServers, pid: broker.pid, stop: () => broker.stop() };
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -40,7 +48,7 @@ export async function startMailCatcher(
   given: string | undefined,
   ports: { smtp?: number; web?: number } = {},
 ): Promise<MailCatcher> {
-  if (given) return { smtpUrl: given, webUrl: undefined, stop: () => Promise.resolve() };
+  if (given) return { smtpUrl: given, webUrl: undefined, pid: undefined, stop: () => Promise.resolve() };
   const smtp = ports.smtp ?? (await freePort());
   const web = ports.web ?? (await freePort());
   const child = spawn(
@@ -69,6 +77,7 @@ export async function startMailCatcher(
   return {
     smtpUrl: `smtp://127.0.0.1:${smtp}`,
     webUrl: `http://127.0.0.1:${web}`,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -51,7 +51,10 @@ export interface Stack {
   /** gRPC addresses per service, as replica lists. */
   addresses: Record<ServiceName, string>;
   kafkaBrokers: string;
-  mail: { smtpUrl: string; webUrl: string | undefined };
+  /** The broker's process, when the stack started it (not when `kafkaBrokers` was given). */
+  brokerPid: number | undefined;
+  /** `pid`: the mail catcher's process, when the stack started it (not when `smtpUrl` was given). */
+  mail: { smtpUrl: string; webUrl: string | undefined; pid: number | undefined };
   databases: Record<ServiceName, string>;
   processes: AppProcess[];
   logDir: string;
@@ -120,7 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    const broker = await startBroker(options.kafkaBrokers);
+    const broker = await startBroker(options.kafkaBrokers, options.topicPrefix);
     cleanups.push(() => broker.stop());
     // MailDev's own defaults when the stack runs on fixed ports, so its web UI is always at :1080.
     const mail: MailCatcher = await startMailCatcher(
@@ -240,7 +243,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gatewayUrls,
       addresses,
       kafkaBrokers: broker.brokers,
-      mail: { smtpUrl: mail.smtpUrl, webUrl: mail.webUrl },
+      brokerPid: broker.pid,
+      mail: { smtpUrl: mail.smtpUrl, webUrl: mail.webUrl, pid: mail.pid },
       databases,
       processes,
       logDir,
