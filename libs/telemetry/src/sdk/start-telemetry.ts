@@ -9,15 +9,52 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
+/** What an app talks to, and so which libraries the SDK patches in it. */
+export type Instrumented = 'http-server' | 'grpc' | 'pg' | 'kafkajs';
+
 export interface TelemetryOptions {
   /** The app's name (`orders-service`); `OTEL_SERVICE_NAME` overrides it. */
   serviceName: string;
   serviceVersion: string;
+  /**
+   * The libraries this app uses; pino and the runtime are instrumented in every app. Only these are
+   * patched: an instrumentation also hooks `require` (each distinct copy of
+   * `@opentelemetry/instrumentation` adds a hook that resolves every later `require` call, and kafkajs
+   * requires its protocol modules on every request), so one whose library the app never calls is a
+   * cost for nothing.
+   */
+  instrument: readonly Instrumented[];
 }
 
 // Probes and the health protocol would otherwise be most of what a trace backend receives.
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/favicon.ico']);
 const IGNORED_RPCS = [/^Check$/, /^Watch$/, /^ServerReflectionInfo$/];
+
+type Instrumentations = NonNullable<
+  NonNullable<ConstructorParameters<typeof NodeSDK>[0]>['instrumentations']
+>;
+
+const INSTRUMENTATIONS: Record<Instrumented, () => Instrumentations> = {
+  'http-server': () => [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => PROBE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+    }),
+    // One `request` span per route with the route's name; a span per lifecycle hook and handler would
+    // double the gateway's spans for nothing a reader needs (the gRPC client span shows the handler).
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      ignorePaths: (route) => PROBE_PATHS.has(route.url),
+      instrumentHooks: false,
+      instrumentHandler: false,
+    }),
+  ],
+  grpc: () => [new GrpcInstrumentation({ ignoreGrpcMethods: IGNORED_RPCS })],
+  // Only queries inside a traced operation: the outbox relay's polling would otherwise start a
+  // trace of its own several times a second. No span per pool checkout: the pool's usage is a
+  // metric (db.client.connection.count), and a checkout span per query was a fifth of all spans.
+  pg: () => [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true })],
+  kafkajs: () => [new KafkaJsInstrumentation()],
+};
 
 /**
  * Starts the OpenTelemetry SDK before the app is loaded (`node --import ./telemetry.js main.js`), so
@@ -36,23 +73,7 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK | undefined {
       'deployment.environment.name': 'development',
     }),
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => PROBE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
-      }),
-      // One `request` span per route with the route's name; a span per lifecycle hook and handler would
-      // double the gateway's spans for nothing a reader needs (the gRPC client span shows the handler).
-      new FastifyOtelInstrumentation({
-        registerOnInitialization: true,
-        ignorePaths: (route) => PROBE_PATHS.has(route.url),
-        instrumentHooks: false,
-        instrumentHandler: false,
-      }),
-      new GrpcInstrumentation({ ignoreGrpcMethods: IGNORED_RPCS }),
-      // Only queries inside a traced operation: the outbox relay's polling would otherwise start a
-      // trace of its own several times a second. No span per pool checkout: the pool's usage is a
-      // metric (db.client.connection.count), and a checkout span per query was a fifth of all spans.
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-      new KafkaJsInstrumentation(),
+      ...[...new Set(options.instrument)].flatMap((name) => INSTRUMENTATIONS[name]()),
       new PinoInstrumentation(),
       new RuntimeNodeInstrumentation(),
     ],
