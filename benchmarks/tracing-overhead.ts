@@ -5,13 +5,14 @@
  * `--side-by-side`, each round's variants at the same time on stacks of their own.
  *
  *   npm run bench:tracing -- [--rounds 3] [--duration 20] [--warmup 5] [--concurrency 96]
- *                            [--variants on,off] [--side-by-side] [--no-build]
+ *                            [--variants on,off] [--side-by-side] [--rate 30] [--no-build]
  *                            [--out benchmarks/results/tracing-overhead.json]
  *
  * Each phase starts a fresh stack (own databases, broker, fresh processes; the email service sends to
  * the benchmark), signs up the customers, runs a closed loop of `--concurrency` customers checking out
  * (POST /v1/orders with pm_card_visa, then waiting for the order's confirmation mail: the saga's last
- * hop) for the warm-up and then the measured duration, and stops the stack.
+ * hop) for the warm-up and then the measured duration, and stops the stack. With `--rate`, each stack is
+ * offered that many checkouts a second instead (open loop), and the CPU per checkout is the figure.
  * The variants are described in tracing-overhead/variants.ts; the parts: options, variants,
  * otlp-sink-process, cpu-accounting, load, phase, report.
  */
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Tracing overhead on checkout: ${options.rounds} round(s) of ${variants.map((v) => v.spec).join(' / ')}` +
       `${options.sideBySide ? ' side by side' : ''}, ` +
-      `${options.warmupS} s warm-up + ${options.durationS} s measured, ${concurrency} concurrent users per stack\n` +
+      `${options.warmupS} s warm-up + ${options.durationS} s measured, ${concurrency} concurrent users per stack` +
+      `${options.rate === undefined ? '' : `, offered ${options.rate} checkouts/s each (open loop)`}\n` +
       `${describeMachine(host)}\n` +
       variants.map((v) => `  ${v.spec}: ${v.description}`).join('\n') +
       '\n\n',
@@ -83,7 +85,13 @@ async function main(): Promise<void> {
   }
 
   const summary = summarize(variants, phases);
-  printSummary(summary, host, options.sideBySide);
+  const caveat =
+    options.rate !== undefined
+      ? 'fixed by the offered rate'
+      : options.sideBySide
+        ? 'sharing the cores'
+        : undefined;
+  printSummary(summary, host, caveat);
   writeResults(options.out, host, { ...options, concurrency }, summary, phases);
 }
 

@@ -28,6 +28,14 @@ export interface LoadTiming {
   concurrency: number;
   warmupS: number;
   durationS: number;
+  /**
+   * Checkouts started per second (open loop), or undefined for a closed loop. At a fixed rate every
+   * variant does the same work per second, so its CPU per checkout compares without the bias of a
+   * closed loop, where the slower variant also spreads the shop's fixed per-second costs (polling)
+   * over fewer checkouts. `concurrency` customers take turns, each with at most one checkout in flight
+   * (its confirmation mail names it).
+   */
+  rate?: number | undefined;
 }
 
 const ORDER_BODY = JSON.stringify({
@@ -89,29 +97,70 @@ export async function runLoad(
     if (status !== '202') return status;
     return mails.settled(email, SETTLE_TIMEOUT_MS);
   };
-  const customer = async (who: Customer) => {
-    for (;;) {
-      const sent = performance.now();
-      if (sent >= measureTo) return;
-      const outcome = await checkout(who);
-      const done = performance.now();
-      if (done < measureFrom || done > measureTo) continue;
-      if (outcome === 'settled') {
-        result.completed += 1;
-        if (sent >= measureFrom) result.latenciesMs.push(done - sent);
-      } else {
-        result.errors[outcome] = (result.errors[outcome] ?? 0) + 1;
-      }
+  const count = (sent: number, outcome: string) => {
+    const done = performance.now();
+    if (done < measureFrom || done > measureTo) return;
+    if (outcome === 'settled') {
+      result.completed += 1;
+      if (sent >= measureFrom) result.latenciesMs.push(done - sent);
+    } else {
+      result.errors[outcome] = (result.errors[outcome] ?? 0) + 1;
     }
   };
-  await Promise.all(
-    Array.from({ length: concurrency }, (_, i) => customer(customers[i % customers.length]!)),
-  );
+  if (timing.rate !== undefined) {
+    await openLoop(timing.rate, customers.slice(0, concurrency), measureTo, checkout, count);
+  } else {
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, i) => {
+        const who = customers[i % customers.length]!;
+        while (performance.now() < measureTo) {
+          const sent = performance.now();
+          count(sent, await checkout(who));
+        }
+      }),
+    );
+  }
   clearTimeout(measureTimer);
   const cpu = process.cpuUsage(cpuAtStart);
   result.clientCpuMs = (cpu.user + cpu.system) / 1000;
   agent.destroy();
   return result;
+}
+
+/**
+ * Starts a checkout every 1/rate seconds with the next idle customer until `until`, and waits for the
+ * ones in flight. When every customer is still waiting for a checkout, the tick is counted as the
+ * error `no idle customer` rather than queued: the offered load stays what was asked.
+ */
+async function openLoop(
+  rate: number,
+  customers: readonly Customer[],
+  until: number,
+  checkout: (who: Customer) => Promise<string>,
+  count: (sent: number, outcome: string) => void,
+): Promise<void> {
+  const idle = [...customers];
+  const inFlight = new Set<Promise<void>>();
+  const start = performance.now();
+  for (let tick = 0; ; tick++) {
+    const due = start + (tick * 1000) / rate;
+    if (due >= until) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const who = idle.shift();
+    if (!who) {
+      count(performance.now(), 'no idle customer');
+      continue;
+    }
+    const sent = performance.now();
+    const one = checkout(who).then((outcome) => {
+      count(sent, outcome);
+      idle.push(who);
+      inFlight.delete(one);
+    });
+    inFlight.add(one);
+  }
+  await Promise.all(inFlight);
 }
 
 /**

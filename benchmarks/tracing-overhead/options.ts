@@ -8,6 +8,8 @@ export interface TracingOptions {
   durationS: number;
   warmupS: number;
   concurrency: number;
+  /** Checkouts per second offered to each stack (open loop); undefined: a closed loop of `concurrency`. */
+  rate: number | undefined;
   variantSpecs: string[];
   noBuild: boolean;
   /**
@@ -31,6 +33,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Tr
       // Each client waits for a whole checkout (a few hundred ms of mostly waiting on Kafka when the shop
       // is idle), so it takes this many to keep two cores busy.
       concurrency: { type: 'string', default: '96' },
+      rate: { type: 'string' },
       variants: { type: 'string', default: 'on,off' },
       'no-build': { type: 'boolean', default: false },
       'side-by-side': { type: 'boolean', default: false },
@@ -47,6 +50,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Tr
     durationS: positiveNumber('duration', args.duration),
     warmupS: Number(args.warmup),
     concurrency: Math.round(positiveNumber('concurrency', args.concurrency)),
+    rate: args.rate === undefined ? undefined : positiveNumber('rate', args.rate),
     variantSpecs: args.variants
       .split(/[,;]+/)
       .map((spec) => spec.trim())

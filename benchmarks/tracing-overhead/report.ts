@@ -122,7 +122,13 @@ export function summarize(variants: readonly Variant[], phases: readonly PhaseRe
 
 export type Summary = ReturnType<typeof summarize>;
 
-export function printSummary(summary: Summary, machine: Machine, sideBySide: boolean): void {
+/**
+ * Why throughput cannot be the headline of a run, if it cannot: the stacks shared the cores (side by
+ * side), or the load offered a fixed rate that every variant kept up with (`--rate`).
+ */
+export type ThroughputCaveat = 'sharing the cores' | 'fixed by the offered rate' | undefined;
+
+export function printSummary(summary: Summary, machine: Machine, caveat: ThroughputCaveat): void {
   const { variants, off, ratios, efficiencyRatios, pairedRatios, pairedEfficiencyRatios } = summary;
   const summaryRows: (string | number)[][] = [
     [
@@ -168,14 +174,15 @@ export function printSummary(summary: Summary, machine: Machine, sideBySide: boo
   const efficiency = efficiencyRatios['on'];
   if (onOff !== undefined && efficiency !== undefined) {
     // Side by side, the stacks share the cores as the scheduler sees fit, so throughput says as much
-    // about who got the CPU as about what a checkout costs; the CPU each checkout took is the fair figure.
-    const [headline, figure] = sideBySide
+    // about who got the CPU as about what a checkout costs; at a fixed rate it says nothing at all. The
+    // CPU each checkout took is then the fair figure.
+    const [headline, figure] = caveat
       ? ['checkouts per shop CPU second on/off', efficiency]
       : ['throughput on/off', onOff];
     process.stdout.write(
       `${headline} = ${figure} (target >= ${TARGET}: ${figure >= TARGET ? 'met' : 'NOT met'}); ` +
-        (sideBySide
-          ? `throughput on/off = ${onOff} (sharing the cores)\n`
+        (caveat
+          ? `throughput on/off = ${onOff} (${caveat})\n`
           : `checkouts per shop CPU second on/off = ${efficiency}\n`),
     );
   }
@@ -216,6 +223,7 @@ export function writeResults(
           warmupS: options.warmupS,
           durationS: options.durationS,
           concurrency: options.concurrency,
+          offeredRatePerStack: options.rate ?? null,
           sideBySide: options.sideBySide,
           checkout:
             'POST /v1/orders (1 item, pm_card_visa), then wait for the confirmation mail; one customer per client',
