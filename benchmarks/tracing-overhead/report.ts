@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { mean, round, table, type Machine } from '../bench-kit';
+import { WORKSPACE_ROOT, mean, round, table, type Machine } from '../bench-kit';
 import { COMMON_ENV, type TracingOptions } from './options';
 import type { PhaseResult } from './phase';
 import type { Variant } from './variants';
@@ -52,6 +52,12 @@ export function phaseTable(phase: PhaseResult, durationS: number): string {
   return lines.join('\n');
 }
 
+// A results file is committed and read on other machines: paths in it are relative to the workspace.
+const portable = (env: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, value.replaceAll(`${WORKSPACE_ROOT}/`, '')]),
+  );
+
 function byVariant(variants: readonly Variant[], phases: readonly PhaseResult[]) {
   return variants.map((variant) => {
     const own = phases.filter((phase) => phase.variant === variant.spec);
@@ -59,7 +65,7 @@ function byVariant(variants: readonly Variant[], phases: readonly PhaseResult[])
     return {
       variant: variant.spec,
       description: variant.description,
-      env: variant.env,
+      env: portable(variant.env),
       phases: own.length,
       throughput: {
         mean: round(mean(throughputs)),
