@@ -18,7 +18,7 @@ export interface ProcessGroups {
 
 export function stackProcessGroups(stack: Stack): ProcessGroups {
   const databases = Object.values(stack.databases);
-  const apps = stack.processes.map((app) => ({ label: app.label, pid: app.child.pid ?? -1 }));
+  const apps = stack.processes.map((app) => ({ label: app.label, pid: app.pid() ?? -1 }));
   return {
     resolve() {
       const groups = new Map<string, number[]>();

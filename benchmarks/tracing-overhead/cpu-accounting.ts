@@ -31,7 +31,7 @@ export interface PhaseProcesses {
 
 /** Names the processes that matter; everything else on the machine is `other`. */
 export function labeller({ stack, sinkPid, databasePrefix, siblings }: PhaseProcesses): Labeller {
-  const apps = new Map(stack.processes.map((app) => [app.child.pid ?? -1, app.label.replace(/#1$/, '')]));
+  const apps = new Map(stack.processes.map((app) => [app.pid() ?? -1, app.label.replace(/#1$/, '')]));
   const descendant = (pid: number, all: Map<number, ProcessSample>): boolean => {
     for (
       let current = all.get(pid)?.ppid, hops = 0;

@@ -148,7 +148,7 @@ async function measure(
     return {
       pids: new Set(
         others.flatMap((other) => [
-          ...other.stack.processes.map((app) => app.child.pid ?? -1),
+          ...other.stack.processes.map((app) => app.pid() ?? -1),
           other.stack.brokerPid ?? -1,
           other.sink.child.pid ?? -1,
         ]),

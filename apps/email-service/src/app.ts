@@ -45,6 +45,8 @@ export function createEmailService({ config, pool, kafka, logger }: EmailService
       consumer = await startEmailEventConsumer({ config, kafka, logger, notifications });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
+    /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */
+    setServing: (serving: boolean) => grpc.setServing(serving),
     /** Drains gRPC calls, then lets the consumer finish the mails in hand, then closes SMTP connections. */
     async stop(): Promise<void> {
       await grpc.shutdown(config.SHUTDOWN_GRACE_MS);

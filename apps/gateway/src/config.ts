@@ -1,10 +1,11 @@
-import { grpcTarget, logEnv, pemKey, port, z } from '@shop/config';
+import { grpcTarget, lifelineEnv, logEnv, pemKey, port, z } from '@shop/config';
 
 const positiveInt = (description: string, fallback: number) =>
   z.coerce.number().int().positive().default(fallback).describe(description);
 
 export const gatewayConfigSchema = z.object({
   ...logEnv,
+  ...lifelineEnv,
   GATEWAY_HOST: z.string().default('0.0.0.0').describe('Address the HTTP server binds.'),
   GATEWAY_PORT: port('Port the HTTP server listens on (0 picks a free one).', 8080),
   BODY_LIMIT_BYTES: positiveInt('Largest request body accepted; larger ones are answered 413.', 65_536),

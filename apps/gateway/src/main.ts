@@ -16,6 +16,7 @@ runMain(async () => {
   handleShutdown({
     logger,
     timeoutMs: config.SHUTDOWN_GRACE_MS + 5_000,
+    lifelineFd: config.LIFELINE_FD,
     stop: async () => {
       // Requests still running after the grace period lose their connection rather than hold the stop.
       const cutOff = setTimeout(() => app.server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);

@@ -47,6 +47,8 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
       consumer = await startPaymentEventsConsumer({ config, kafka, logger, outcomes });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
+    /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */
+    setServing: (serving: boolean) => grpc.setServing(serving),
     /**
      * Drains gRPC calls first, then finishes the payment events in hand, then stops publishing: events
      * written by the last calls and the last payment outcomes still go out.

@@ -47,6 +47,8 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
       consumer = await startOrderEventsConsumer({ config, kafka, logger, useCases });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
+    /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */
+    setServing: (serving: boolean) => grpc.setServing(serving),
     /**
      * Drains gRPC calls, then finishes the events in hand, then stops publishing: the outcome events of
      * the last charges still go out.

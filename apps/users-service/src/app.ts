@@ -46,6 +46,8 @@ export function createUsersService({ config, pool, kafka, logger }: UsersService
       relay = startOutboxRelay({ pool, kafka, logger });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
+    /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */
+    setServing: (serving: boolean) => grpc.setServing(serving),
     /** Drains gRPC calls first, then stops publishing: events written by the last calls still go out. */
     async stop(): Promise<void> {
       await grpc.shutdown(config.SHUTDOWN_GRACE_MS);

@@ -25,14 +25,37 @@ export const postgresEnv = {
   PGPASSWORD: z.string().optional().describe("The role's password (omit for trust/peer auth)."),
   PGDATABASE: z.string().min(1).describe("The app's own database."),
   PG_POOL_MAX: z.coerce.number().int().positive().default(10).describe('Most connections in the pool.'),
+  PGAPPNAME: z
+    .string()
+    .optional()
+    .describe(
+      "Names the app's connections in pg_stat_activity (default: the app's name); the native stack sets the replica, as `orders-service#2`.",
+    ),
 };
 
 export type PostgresEnv = z.output<z.ZodObject<typeof postgresEnv>>;
+
+/**
+ * A supervising parent that is not an orchestrator (the native stack's launcher) hands the app one end of
+ * a pipe and never writes to it: when it closes, the parent is gone however it ended (even SIGKILL), and
+ * the app stops as on SIGTERM rather than run on as an orphan. Compose and Kubernetes leave it unset.
+ */
+export const lifelineEnv = {
+  LIFELINE_FD: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'File descriptor of a pipe from a supervising parent (the native stack passes 3): the app shuts down gracefully when it closes. Unset: nothing is watched.',
+    ),
+};
 
 export const grpcServerEnv = {
   GRPC_HOST: z.string().default('0.0.0.0').describe('Address the gRPC server binds.'),
   GRPC_PORT: port('Port the gRPC server listens on (0 picks a free one).', 50051),
   SHUTDOWN_GRACE_MS: durationMs('How long in-flight work may take to drain on SIGTERM.', 10_000),
+  ...lifelineEnv,
 };
 
 export const kafkaEnv = {

@@ -26,8 +26,12 @@ export function createPool(connection: PostgresConnection, options: PoolOptions)
     idleTimeoutMillis: 30_000,
   };
   const pool = new Pool(config);
-  // An idle client losing its connection (database restart) must not crash the process; the pool
-  // drops that client and connects a new one on the next checkout.
+  // A connection lost to a database restart (57P01) or a network fault is emitted as 'error' by its
+  // client, and an 'error' nobody listens to ends the process. The pool listens only while a client is
+  // idle; a checked-out one (a transaction in flight, the outbox relay's leader connection) needs a
+  // listener of its own. Nothing else is to be done there: the query in flight rejects with the error,
+  // and the pool discards the broken client when it is released and connects a new one next time.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', () => undefined);
   return pool;
 }

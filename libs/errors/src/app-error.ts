@@ -1,3 +1,5 @@
+import { isDependencyUnavailable } from './unavailable';
+
 /**
  * The one error type the domain throws. Its code is stable and transport-neutral: the gRPC and HTTP
  * edges translate it (see grpc-status.ts and http-status.ts), so the domain never knows about either.
@@ -62,8 +64,15 @@ export function isErrorCode(value: string): value is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** What a client may see of any thrown value: operational errors as they are, anything else generic. */
+/**
+ * What a client may see of any thrown value: operational errors as they are; a dependency that is away
+ * (a database restart, a peer that is down) as UNAVAILABLE, which clients may retry; anything else,
+ * a bug, as a generic INTERNAL.
+ */
 export function toPublicError(error: unknown): AppError {
   if (isAppError(error) && error.operational) return error;
+  if (isDependencyUnavailable(error)) {
+    return unavailable('A dependency of this service is unavailable; try again shortly', error);
+  }
   return new AppError('INTERNAL', 'Internal error', { cause: error, operational: false });
 }

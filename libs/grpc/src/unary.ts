@@ -43,7 +43,11 @@ function toStatus(
   logger: Logger,
 ): Partial<StatusObject> {
   const shown = toPublicError(error);
-  if (shown !== error) logger.error({ err: error, method: call.getPath() }, 'gRPC handler failed');
+  if (shown !== error) {
+    // A bug is an error; a dependency that is away is expected now and then, and the probe reports it.
+    const level = shown.code === 'INTERNAL' ? 'error' : 'warn';
+    logger[level]({ err: error, method: call.getPath() }, 'gRPC handler failed');
+  }
   return {
     code: errorCodeToGrpcStatus(shown.code),
     details: shown.message,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { ensureMockBrokerBuilt, mockBrokerBinaryPath } from './build';
 import { LineChannel } from './line-channel';
 import { withTimeout } from './timeout';
@@ -33,6 +34,14 @@ export interface MockBroker {
   setRtt(id: number, ms: number): Promise<void>;
   /** Ends the process (SIGTERM, then SIGKILL after 5 s); resolves once it is gone. */
   stop(): Promise<void>;
+  /**
+   * The write end of its stdin. The broker exits once every process holding it has closed it: given to a
+   * child process as a stdio entry (never written to there), it keeps the broker up until that child is
+   * gone too, even if this process dies first.
+   */
+  readonly stdin: Writable;
+  /** Resolves once the process has ended, after stop() or on its own. */
+  readonly closed: Promise<void>;
 }
 
 const startupTimeoutMs = 30_000;
@@ -149,5 +158,7 @@ export async function startMockBroker(options: MockBrokerOptions): Promise<MockB
     brokerUp: (id) => run(`broker-up ${id}`),
     setRtt: (id, ms) => run(`rtt ${id} ${ms}`),
     stop,
+    stdin: child.stdin,
+    closed,
   };
 }

@@ -1,2 +1,4 @@
 export * from './shutdown';
 export * from './run-service';
+export * from './dependency-watch';
+export * from './lifeline';

@@ -1,5 +1,6 @@
-import type { Logger } from '@shop/logger';
+import { writeLogsSynchronously, type Logger } from '@shop/logger';
 import { flushTelemetry } from '@shop/telemetry';
+import { surviveLostOutputReader, watchLifeline } from './lifeline';
 
 export interface ShutdownOptions {
   logger: Logger;
@@ -10,12 +11,18 @@ export interface ShutdownOptions {
   /** Injected by tests; the real process otherwise. */
   exit?: (code: number) => void;
   signals?: readonly NodeJS.Signals[];
+  /**
+   * `LIFELINE_FD`: a pipe from a supervising parent; when it closes the app stops as on SIGTERM. Unset
+   * (compose, Kubernetes: the orchestrator signals), nothing is watched.
+   */
+  lifelineFd?: number | undefined;
 }
 
 /**
- * Wires SIGTERM/SIGINT to a graceful stop, once, and makes the process exit 0 when the stop succeeds
- * (orchestrators read a non-zero exit after SIGTERM as a crash). A stop that hangs is cut off so that a
- * stuck dependency cannot keep a replica alive forever. Returns the function that triggers the stop.
+ * Wires SIGTERM/SIGINT (and the lifeline, when given) to a graceful stop, once, and makes the process
+ * exit 0 when the stop succeeds (orchestrators read a non-zero exit after SIGTERM as a crash). A stop that
+ * hangs is cut off so that a stuck dependency cannot keep a replica alive forever. Returns the function
+ * that triggers the stop.
  */
 export function handleShutdown(options: ShutdownOptions): (reason: string) => Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -23,23 +30,26 @@ export function handleShutdown(options: ShutdownOptions): (reason: string) => Pr
 
   const shutdown = (reason: string): Promise<void> => {
     stopping ??= (async () => {
+      // The last lines must be out before the exit, even if their reader has gone (see the function).
+      const logsSynchronous = writeLogsSynchronously(options.logger);
       options.logger.info({ reason }, 'shutting down');
       const timer = setTimeout(() => {
         options.logger.error({ timeoutMs: options.timeoutMs }, 'shutdown timed out');
         exit(1);
       }, options.timeoutMs);
       timer.unref();
+      let code = 0;
       try {
         await options.stop();
         options.logger.info('stopped');
         await flushTelemetry();
-        clearTimeout(timer);
-        exit(0);
       } catch (error) {
-        clearTimeout(timer);
         options.logger.error({ err: error }, 'shutdown failed');
-        exit(1);
+        code = 1;
       }
+      clearTimeout(timer);
+      await logsSynchronous;
+      exit(code);
     })();
     return stopping;
   };
@@ -47,6 +57,8 @@ export function handleShutdown(options: ShutdownOptions): (reason: string) => Pr
   for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) {
     process.once(signal, () => void shutdown(signal));
   }
+  if (options.lifelineFd !== undefined)
+    watchLifeline(options.lifelineFd, () => void shutdown('lifeline closed'));
   return shutdown;
 }
 
@@ -55,6 +67,8 @@ export function handleShutdown(options: ShutdownOptions): (reason: string) => Pr
  * line. A config error, say, prints its message rather than a stack trace of the loader.
  */
 export function runMain(main: () => Promise<void>): void {
+  // Logs are the only thing written there; losing their reader must not take the app down with it.
+  surviveLostOutputReader();
   main().catch((error: unknown) => {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`${message}\n`);

@@ -80,11 +80,19 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const acquireLeadership = async (): Promise<boolean> => {
     if (leader) return true;
     const client = await options.pool.connect();
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [LOCK_KEY],
-    );
-    if (rows[0]?.locked) {
+    let locked = false;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [LOCK_KEY],
+      );
+      locked = rows[0]?.locked === true;
+    } catch (error) {
+      // The connection broke on the way (a database restart): discard it, and the loop tries again.
+      client.release(true);
+      throw error;
+    }
+    if (locked) {
       leader = client;
       logger.info('outbox relay is the active publisher');
       return true;
@@ -147,6 +155,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         failures++;
         logger.warn({ err: error, failures }, 'outbox relay failed; will retry');
+        // Leadership is taken again on a fresh connection: after a database restart the old one is gone,
+        // and with it the advisory lock, which another replica may hold by now.
         releaseLeadership();
         await sleep(Math.min(200 * 2 ** failures, 5_000));
       }

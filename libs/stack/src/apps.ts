@@ -7,13 +7,21 @@ export type ServiceName = (typeof SERVICES)[number];
 export const APPS = [...SERVICES, 'gateway'] as const;
 export type AppName = (typeof APPS)[number];
 
+/**
+ * The native stack's fixed ports. The services' own defaults (50051...) fall in Linux's ephemeral range
+ * (32768-60999), where any outgoing connection on this machine may already hold them; 15051... do not.
+ * Replica i of a service takes + 100 * i (15052, 15152, ...), of the gateway + i.
+ */
 export const DEFAULT_PORTS: Record<AppName, number> = {
-  'users-service': 50051,
-  'orders-service': 50052,
-  'payments-service': 50053,
-  'email-service': 50054,
+  'users-service': 15051,
+  'orders-service': 15052,
+  'payments-service': 15053,
+  'email-service': 15054,
   gateway: 8080,
 };
+
+/** MailDev's own defaults, so that its web UI is where its users expect it. */
+export const MAIL_CATCHER_PORTS = { smtp: 1025, web: 1080 } as const;
 
 /** The env variable through which an app is told where a peer service is. */
 export const ADDRESS_VARIABLE: Record<ServiceName, string> = {

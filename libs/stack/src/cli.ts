@@ -1,26 +1,20 @@
 /**
- * `npm run stack [-- --scale payments-service=3 ...]`: the whole shop on this machine, no Docker.
- * Postgres comes from the standard PG* variables (default postgres@127.0.0.1:5432); KAFKA_BROKERS and
- * SMTP_URL name an existing broker or SMTP server instead of the bundled ones; OTEL_* pass through.
+ * `npm run stack [-- --scale payments-service=3 ...]`: the whole shop on this machine, no Docker; see
+ * USAGE in cli-options.ts. Postgres comes from the standard PG* variables (default postgres@127.0.0.1:5432);
+ * KAFKA_BROKERS and SMTP_URL name an existing broker or SMTP server instead of the bundled ones; OTEL_*
+ * pass through.
+ *
+ * It behaves as a supervisor: a crashed replica is restarted (with a backoff, up to a limit); SIGINT,
+ * SIGTERM and SIGHUP all stop everything in order and exit 0 when every app stopped cleanly; and nothing
+ * it started outlives it, even when it is killed (see lifeline.ts).
  */
-import { parseArgs } from 'node:util';
-import { APPS, isAppName, type AppName } from './apps';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { surviveLostOutputReader } from '@shop/lifecycle';
+import { parseCliOptions, USAGE, type CliOptions } from './cli-options';
 import { startStack, type Stack } from './start-stack';
 
-function parseScale(values: readonly string[]): Partial<Record<AppName, number>> {
-  const scale: Partial<Record<AppName, number>> = {};
-  for (const value of values) {
-    const [app, count] = value.split('=');
-    const replicas = Number(count);
-    if (!app || !isAppName(app) || !Number.isInteger(replicas) || replicas < 1 || replicas > 12) {
-      throw new Error(
-        `--scale takes APP=N with APP one of ${APPS.join(', ')} and N from 1 to 12; got "${value}"`,
-      );
-    }
-    scale[app] = replicas;
-  }
-  return scale;
-}
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function summary(stack: Stack): string {
   const rows: [string, string][] = [
@@ -35,6 +29,10 @@ function summary(stack: Stack): string {
     ...(stack.mail.webUrl ? [['mail (web UI)', stack.mail.webUrl] as [string, string]] : []),
     ['databases', Object.values(stack.databases).join(', ')],
     ['logs', stack.logDir],
+    [
+      'pids',
+      [`launcher ${process.pid}`, ...stack.pids().map(({ label, pid }) => `${label} ${pid}`)].join(', '),
+    ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return [
@@ -47,14 +45,87 @@ function summary(stack: Stack): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      scale: { type: 'string', multiple: true, default: [] },
-      quiet: { type: 'boolean', default: false },
-    },
-  });
-  const stack = await startStack({
+/** For scripts and tests: where everything is and which processes are the shop's, as JSON. */
+function writeStatus(file: string, stack: Stack): void {
+  const status = {
+    launcher: process.pid,
+    gatewayUrl: stack.gatewayUrl,
+    gatewayUrls: stack.gatewayUrls,
+    addresses: stack.addresses,
+    kafkaBrokers: stack.kafkaBrokers,
+    mail: stack.mail,
+    databases: stack.databases,
+    logDir: stack.logDir,
+    processes: stack.pids(),
+    replicas: stack.processes.map((replica) => ({
+      label: replica.label,
+      port: replica.port,
+      pid: replica.pid() ?? null,
+      state: replica.state(),
+      crashes: replica.crashes.length,
+    })),
+  };
+  // Written whole, then renamed: a reader never sees half a file.
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(status, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+async function main(): Promise<number> {
+  const options = parseCliOptions(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const statusFile = options.statusFile && resolve(options.statusFile);
+  const startAborted = new AbortController();
+  let stack: Stack | undefined;
+  let signalled = false;
+
+  const stop = async (running: Stack): Promise<number> => {
+    const exits = await running.stop();
+    if (statusFile) rmSync(statusFile, { force: true });
+    const unclean = exits.filter((exit) => exit.code !== 0);
+    for (const exit of unclean) {
+      const how = exit.code === null ? 'killed by a signal' : `exit code ${exit.code}`;
+      process.stderr.write(`${exit.label} did not stop cleanly (${how})\n`);
+    }
+    return unclean.length === 0 ? 0 : 1;
+  };
+  // One stop, whichever signal came first and however often: npm forwards the terminal's signal to a
+  // script that already got it from the terminal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    process.stdout.write(`\n${signal}: stopping the shop...\n`);
+    if (!stack) {
+      startAborted.abort(new Error(`${signal} during start-up: stopped what had started`));
+      return;
+    }
+    void stop(stack).then((code) => process.exit(code));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+
+  try {
+    stack = await start(options, statusFile, startAborted.signal, () => stack);
+  } catch (error) {
+    // A signal during start-up: what had started is stopped again, as it asked.
+    if (!startAborted.signal.aborted) throw error;
+    process.stderr.write(`${(startAborted.signal.reason as Error).message}\n`);
+    return 0;
+  }
+  if (statusFile) writeStatus(statusFile, stack);
+  process.stdout.write(summary(stack));
+  // Runs until a signal; the replicas' processes keep the event loop alive.
+  return new Promise<number>(() => undefined);
+}
+
+function start(
+  options: CliOptions,
+  statusFile: string | undefined,
+  signal: AbortSignal,
+  current: () => Stack | undefined,
+): Promise<Stack> {
+  return startStack({
     postgres: {
       host: process.env['PGHOST'] || '127.0.0.1',
       port: Number(process.env['PGPORT'] || 5432),
@@ -64,34 +135,31 @@ async function main(): Promise<void> {
     },
     kafkaBrokers: process.env['KAFKA_BROKERS'] || undefined,
     smtpUrl: process.env['SMTP_URL'] || undefined,
-    scale: parseScale(values.scale),
-    ...(values.quiet ? {} : { echo: process.stdout }),
-  });
-  process.stdout.write(summary(stack));
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping the shop...\n`);
-    stack.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`${String(error)}\n`);
-        process.exit(1);
+    scale: options.scale,
+    ports: options.ports,
+    pinnedPorts: options.pinnedPorts,
+    build: options.build,
+    signal,
+    ...(options.databasePrefix !== undefined && { databasePrefix: options.databasePrefix }),
+    ...(options.topicPrefix !== undefined && { topicPrefix: options.topicPrefix }),
+    ...(options.logDir !== undefined && { logDir: resolve(options.logDir) }),
+    ...(options.quiet ? {} : { echo: process.stdout }),
+    ...(statusFile && {
+      onReplicaChange: () => {
+        const stack = current();
+        if (stack) writeStatus(statusFile, stack);
       },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  for (const app of stack.processes) {
-    void app.exited.then((code) => {
-      if (!stopping)
-        process.stderr.write(`${app.label} exited unexpectedly (code ${code}); see ${app.logFile}\n`);
-    });
-  }
+    }),
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+// Under `timeout`, piped into `head`, or after the terminal hung up, output can fail with EPIPE or EIO:
+// the shop must still stop in order rather than the launcher die and leave the apps to their lifelines.
+surviveLostOutputReader();
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,22 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { dropDatabase, provisionDatabase, type PostgresConnection } from '@shop/db';
 import { waitUntilServing } from '@shop/grpc';
-import {
-  ADDRESS_VARIABLE,
-  APPS,
-  DEFAULT_PORTS,
-  PEERS,
-  SERVICES,
-  databaseName,
-  type AppName,
-  type ServiceName,
-} from './apps';
-import { startAppProcess, type AppProcess } from './app-process';
+import { APPS, MAIL_CATCHER_PORTS, SERVICES, databaseName, type AppName, type ServiceName } from './apps';
+import { appEnv, type AppEnvContext } from './app-env';
 import { startBroker, startMailCatcher, type MailCatcher } from './infrastructure';
-import { freePort } from '@shop/testing';
+import { assertPortsFree } from './port-check';
+import { planPorts } from './port-plan';
+import { abortable, untilReady, waitForGateway } from './start-waits';
+import { supervise, type AppReplica } from './supervise';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 
@@ -29,8 +22,10 @@ export interface StackOptions {
   smtpUrl?: string | undefined;
   /** Replicas per app (default 1 each). */
   scale?: Partial<Record<AppName, number>>;
-  /** Fixed ports (the defaults of the apps) or free ones picked at start (tests run several stacks). */
+  /** Fixed ports (DEFAULT_PORTS, MailDev's) or free ones picked at start (tests run several stacks). */
   ports?: 'default' | 'free';
+  /** The port of an app's first replica, whichever `ports`; further replicas follow as in DEFAULT_PORTS. */
+  pinnedPorts?: Partial<Record<AppName, number>>;
   /** Prepended to database and role names (default `shop_`), so several stacks can share a server. */
   databasePrefix?: string;
   /** Prepended to topic names, so several stacks can share a broker. */
@@ -43,6 +38,12 @@ export interface StackOptions {
   build?: boolean;
   logDir?: string;
   echo?: NodeJS.WritableStream;
+  /** Where replica restarts and give-ups are told; standard error by default. */
+  notices?: NodeJS.WritableStream;
+  /** After a replica crashed, was restarted (its new pid in place) or was left down. */
+  onReplicaChange?: (replica: AppReplica) => void;
+  /** Aborts the start: what was started is stopped again, in order, and the start rejects. */
+  signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -56,13 +57,20 @@ export interface Stack {
   /** `pid`: the mail catcher's process, when the stack started it (not when `smtpUrl` was given). */
   mail: { smtpUrl: string; webUrl: string | undefined; pid: number | undefined };
   databases: Record<ServiceName, string>;
-  processes: AppProcess[];
+  /** Every app replica, supervised (restarted after a crash): services first, gateways last. */
+  processes: AppReplica[];
   logDir: string;
-  /** Stops everything; resolves with how each app process exited (0 is a clean, graceful stop). */
+  /** The processes the stack runs right now: each replica's current run, the broker, the mail catcher. */
+  pids(): { label: string; pid: number }[];
+  /**
+   * Stops everything, gateway first, then the services, broker and mail catcher; resolves with how each
+   * replica's last run exited (0 is a clean, graceful stop). Safe to call again.
+   */
   stop(): Promise<{ label: string; code: number | null }[]>;
 }
 
-function buildApps(echo: NodeJS.WritableStream | undefined): void {
+/** Builds every app (cached by Nx), echoing Nx's output to `echo` when given. */
+export function buildApps(echo?: NodeJS.WritableStream): void {
   execFileSync(
     join(WORKSPACE_ROOT, 'node_modules/.bin/nx'),
     ['run-many', '-t', 'build', '-p', ...APPS, '--outputStyle=stream'],
@@ -74,134 +82,95 @@ function buildApps(echo: NodeJS.WritableStream | undefined): void {
   );
 }
 
-async function portsFor(app: AppName, replicas: number, mode: 'default' | 'free'): Promise<number[]> {
-  if (mode === 'free') return Promise.all(Array.from({ length: replicas }, () => freePort()));
-  // Replica i of a service takes the default port + 100 * i: 50052, 50152, 50252 for orders-service.
-  const step = app === 'gateway' ? 1 : 100;
-  return Array.from({ length: replicas }, (_, i) => DEFAULT_PORTS[app] + step * i);
-}
-
-async function waitForGateway(url: string, app: AppProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (app.child.exitCode !== null) throw new Error(`${app.label} exited at start-up:\n${app.tail()}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (Date.now() > deadline)
-      throw new Error(`${app.label} not ready after ${timeoutMs} ms:\n${app.tail()}`);
-    await sleep(200);
-  }
-}
-
 /**
  * Runs the whole shop as plain Node processes: a database and role per service, the broker, the mail
- * catcher, every app (N replicas where asked), wired to each other, started in dependency order.
+ * catcher, every app (N replicas where asked, each supervised), wired to each other, started in
+ * dependency order, after checking that every port it will listen on is free. Every process it starts
+ * ends when this one does, however it ends (see lifeline.ts).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const prefix = options.databasePrefix ?? 'shop_';
-  const mode = options.ports ?? 'default';
   const logDir = options.logDir ?? join(WORKSPACE_ROOT, 'tmp', 'stack', 'logs');
+
+  const { ports, mailPorts, claims } = await planPorts(options);
+  await assertPortsFree(claims);
+  options.signal?.throwIfAborted();
   if (options.build !== false) buildApps(options.echo);
 
   const cleanups: (() => Promise<void>)[] = [];
-  const processes: AppProcess[] = [];
-  // The apps run in process groups of their own (see app-process.ts); should this process end without
-  // stopping them, they must not outlive it.
-  const orphanGuard = () => processes.forEach((app) => app.child.kill('SIGKILL'));
-  process.once('exit', orphanGuard);
-  const stop = async () => {
-    process.off('exit', orphanGuard);
-    const exits: { label: string; code: number | null }[] = [];
-    // Gateway first, then the services, so nothing calls a peer that is already gone.
-    for (const app of [...processes].reverse())
-      exits.push({ label: app.label, code: await app.stop(15_000) });
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    return exits;
+  const replicas: AppReplica[] = [];
+  let stopping: Promise<{ label: string; code: number | null }[]> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const exits: { label: string; code: number | null }[] = [];
+      // Gateway first, then the services, so nothing calls a peer that is already gone.
+      for (const replica of [...replicas].reverse())
+        exits.push({ label: replica.label, code: await replica.stop(15_000) });
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      return exits;
+    })();
+    return stopping;
   };
+  const infrastructurePids: { label: string; pid: number | undefined }[] = [];
 
   try {
-    const broker = await startBroker(options.kafkaBrokers, options.topicPrefix);
+    const broker = await abortable(startBroker(options.kafkaBrokers, options.topicPrefix), options.signal);
     cleanups.push(() => broker.stop());
-    // MailDev's own defaults when the stack runs on fixed ports, so its web UI is always at :1080.
-    const mail: MailCatcher = await startMailCatcher(
-      options.smtpUrl,
-      mode === 'default' ? { smtp: 1025, web: 1080 } : {},
+    infrastructurePids.push({ label: 'kafka broker', pid: broker.pid });
+    const mail: MailCatcher = await abortable(
+      startMailCatcher(options.smtpUrl, mailPorts ?? MAIL_CATCHER_PORTS),
+      options.signal,
     );
     cleanups.push(() => mail.stop());
+    infrastructurePids.push({ label: 'mail catcher', pid: mail.pid });
+    const infrastructure = [
+      { label: 'the kafka broker', running: broker },
+      { label: 'the mail catcher', running: mail },
+    ];
+    // Raced with every wait of the start: a broker or mail catcher that dies fails it at once, by name.
+    const infrastructureLost = () =>
+      Promise.race(infrastructure.map(({ label, running }) => running.ended.then(() => label))).then(
+        (label) => {
+          throw new Error(`${label} exited while the stack was starting`);
+        },
+      );
 
     const databases = Object.fromEntries(
       SERVICES.map((service) => [service, databaseName(service, prefix)]),
     ) as Record<ServiceName, string>;
     for (const service of SERVICES) {
       const name = databases[service];
-      await provisionDatabase(options.postgres, { database: name, role: name, password: name });
+      await abortable(
+        provisionDatabase(options.postgres, { database: name, role: name, password: name }),
+        options.signal,
+      );
       if (options.temporaryDatabases) cleanups.push(() => dropDatabase(options.postgres, name));
     }
 
     // A fresh signing key per run: tokens from an earlier run stop working, as after a key rotation.
     const keys = generateKeyPairSync('ed25519');
-    const ports = Object.fromEntries(
-      await Promise.all(
-        APPS.map(async (app) => [app, await portsFor(app, options.scale?.[app] ?? 1, mode)] as const),
-      ),
-    ) as Record<AppName, number[]>;
     const addresses = Object.fromEntries(
       SERVICES.map((service) => [service, ports[service].map((port) => `127.0.0.1:${port}`).join(',')]),
     ) as Record<ServiceName, string>;
 
-    const envFor = (app: AppName, port: number): NodeJS.ProcessEnv => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        ...options.env,
-        OTEL_SERVICE_NAME: app,
-        // Logs go to the terminal and the log files here; exporting them too is opt-in.
-        OTEL_LOGS_EXPORTER:
-          options.env?.['OTEL_LOGS_EXPORTER'] ?? process.env['OTEL_LOGS_EXPORTER'] ?? 'none',
-        // Without somewhere to send telemetry, the SDK stays off rather than retrying exports forever.
-        OTEL_SDK_DISABLED:
-          options.env?.['OTEL_SDK_DISABLED'] ??
-          process.env['OTEL_SDK_DISABLED'] ??
-          (options.env?.['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_ENDPOINT']
-            ? 'false'
-            : 'true'),
-        KAFKA_BROKERS: broker.brokers,
-        KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
-      };
-      for (const peer of PEERS[app]) env[ADDRESS_VARIABLE[peer]] = addresses[peer];
-      if (app === 'gateway') {
-        return {
-          ...env,
-          GATEWAY_HOST: '127.0.0.1',
-          GATEWAY_PORT: String(port),
-          JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        };
-      }
-      const database = databases[app];
-      return {
-        ...env,
-        GRPC_HOST: '127.0.0.1',
-        GRPC_PORT: String(port),
-        PGHOST: options.postgres.host,
-        PGPORT: String(options.postgres.port),
-        PGUSER: database,
-        PGPASSWORD: database,
-        PGDATABASE: database,
-        ...(app === 'users-service' && {
-          JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        }),
-        ...(app === 'email-service' && { SMTP_URL: mail.smtpUrl }),
-      };
+    const envContext: AppEnvContext = {
+      options,
+      kafkaBrokers: broker.brokers,
+      smtpUrl: mail.smtpUrl,
+      addresses,
+      databases,
+      keys,
     };
-
     const launch = (app: AppName) =>
-      ports[app].map((port, i) =>
-        startAppProcess({
-          label: `${app}#${i + 1}`,
+      ports[app].map((port, i) => {
+        const label = `${app}#${i + 1}`;
+        return supervise({
+          label,
+          app,
+          port,
           script: join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.js'),
-          env: envFor(app, port),
+          env: appEnv(envContext, app, port, label),
+          holds: infrastructure.flatMap(({ running }) => (running.lifeline ? [running.lifeline] : [])),
           logDir,
           // Telemetry starts before the app, as in the images.
           nodeArgs: [
@@ -209,34 +178,51 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             '--import',
             join(WORKSPACE_ROOT, 'dist', 'apps', app, 'telemetry.js'),
           ],
+          mayRestart: () => stopping === undefined,
           ...(options.echo && { echo: options.echo }),
-        }),
-      );
+          ...(options.notices && { notices: options.notices }),
+          ...(options.onReplicaChange && { onChange: options.onReplicaChange }),
+        });
+      });
 
     // Services first (each waits for its own migrations), then the gateway once they all serve.
     const services = SERVICES.flatMap(launch);
-    processes.push(...services);
-    await Promise.all(
-      SERVICES.flatMap((service) =>
-        ports[service].map((port, i) => {
-          const replica = services.find(
-            (candidate) => candidate.label === `${service}#${i + 1}`,
-          ) as AppProcess;
-          return Promise.race([
-            waitUntilServing(`127.0.0.1:${port}`, 60_000),
-            replica.exited.then((code) => {
-              throw new Error(`${replica.label} exited with ${code} at start-up:\n${replica.tail()}`);
-            }),
-          ]);
-        }),
-      ),
+    replicas.push(...services);
+    await abortable(
+      Promise.race([
+        Promise.all(
+          services.map((replica) =>
+            untilReady(replica, () => waitUntilServing(`127.0.0.1:${replica.port}`, 60_000)),
+          ),
+        ),
+        infrastructureLost(),
+      ]),
+      options.signal,
     );
     const gateways = launch('gateway');
-    processes.push(...gateways);
-    const gatewayUrls = ports.gateway.map((port) => `http://127.0.0.1:${port}`);
-    await Promise.all(
-      gateways.map((gateway, i) => waitForGateway(gatewayUrls[i] as string, gateway, 60_000)),
+    replicas.push(...gateways);
+    const gatewayUrls = gateways.map((gateway) => `http://127.0.0.1:${gateway.port}`);
+    await abortable(
+      Promise.race([
+        Promise.all(
+          gateways.map((gateway, i) =>
+            untilReady(gateway, () => waitForGateway(gatewayUrls[i] as string, 60_000)),
+          ),
+        ),
+        infrastructureLost(),
+      ]),
+      options.signal,
     );
+    // Not restarted (a new broker would have none of the topics' data): said, so that what follows is
+    // understood.
+    for (const { label, running } of infrastructure) {
+      void running.ended.then(() => {
+        if (!stopping)
+          (options.notices ?? process.stderr).write(
+            `${label} exited unexpectedly: the apps cannot reach it any more; restart the stack\n`,
+          );
+      });
+    }
 
     return {
       gatewayUrl: gatewayUrls[0] as string,
@@ -246,8 +232,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       brokerPid: broker.pid,
       mail: { smtpUrl: mail.smtpUrl, webUrl: mail.webUrl, pid: mail.pid },
       databases,
-      processes,
+      processes: replicas,
       logDir,
+      pids: () =>
+        [
+          ...infrastructurePids,
+          ...replicas.map((replica) => ({ label: replica.label, pid: replica.pid() })),
+        ].filter((entry): entry is { label: string; pid: number } => entry.pid !== undefined),
       stop,
     };
   } catch (error) {

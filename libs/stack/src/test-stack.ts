@@ -5,7 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { adminConnection, fastKafkaEnv, startSmtpCapture, type SmtpCapture } from '@shop/testing';
+import { allTopics } from '@shop/kafka';
+import { startMockBroker, type MockBroker } from '@shop/kafka-mock-broker';
+import {
+  adminConnection,
+  fastKafkaEnv,
+  startSmtpCapture,
+  type ServerConnection,
+  type SmtpCapture,
+} from '@shop/testing';
+import type { AppName } from './apps';
 import { startStack, WORKSPACE_ROOT, type Stack } from './start-stack';
 
 export interface TestStackOptions {
@@ -19,6 +28,15 @@ export interface TestStackOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the apps' logs go; by default tmp/e2e/<label>-<run>, kept for reading after a failure. */
   logDir?: string;
+  /** Replicas per app (default 1 each). */
+  scale?: Partial<Record<AppName, number>>;
+  /** The Postgres server for the stack's databases; by default the tests' shared one (`PG*`). */
+  postgres?: ServerConnection;
+  /**
+   * `shared` (default): the broker jest's global set-up started. `own`: a broker of this stack's own,
+   * for a test that takes it down (`broker`), which would disturb every other suite on the shared one.
+   */
+  broker?: 'shared' | 'own';
 }
 
 export interface TestStack extends Stack {
@@ -28,6 +46,8 @@ export interface TestStack extends Stack {
   topicPrefix: string;
   /** The SMTP server the email service sends to: the mails for the test to read. */
   smtp: SmtpCapture;
+  /** The stack's own broker, with `broker: 'own'`, for injecting faults. */
+  broker: MockBroker | undefined;
   /**
    * Stops the apps (gateway first), then the SMTP server. Safe to call again: a test that asserts the
    * graceful stop and the suite's afterAll can both call it, and both get the apps' exits.
@@ -40,12 +60,15 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const run = randomBytes(3).toString('hex');
   const topicPrefix = `${options.label}-${run}.`;
   const smtp = await startSmtpCapture();
+  let broker: MockBroker | undefined;
   let stack: Stack;
   try {
+    if (options.broker === 'own') broker = await startMockBroker({ topics: allTopics(topicPrefix) });
     stack = await startStack({
-      postgres: adminConnection(),
-      kafkaBrokers: process.env['KAFKA_BROKERS'],
+      postgres: options.postgres ?? adminConnection(),
+      kafkaBrokers: broker?.bootstrapServers ?? process.env['KAFKA_BROKERS'],
       smtpUrl: smtp.url,
+      ...(options.scale && { scale: options.scale }),
       ports: 'free',
       databasePrefix: `${options.label}_${run}_`,
       topicPrefix,
@@ -55,6 +78,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     });
   } catch (error) {
     await smtp.stop();
+    await broker?.stop();
     throw error;
   }
   let stopped: ReturnType<Stack['stop']> | undefined;
@@ -63,8 +87,12 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     run,
     topicPrefix,
     smtp,
+    broker,
     stop() {
-      stopped ??= stack.stop().finally(() => smtp.stop());
+      stopped ??= stack.stop().finally(async () => {
+        await smtp.stop();
+        await broker?.stop();
+      });
       return stopped;
     },
   };

@@ -8,3 +8,4 @@ export * from './otlp-receiver';
 export * from './ports';
 export * from './mime';
 export * from './app-errors';
+export * from './private-postgres';

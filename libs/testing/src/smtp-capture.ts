@@ -9,6 +9,7 @@ export interface CapturedMail extends ParsedMail {
   messageId: string | undefined;
   /** The message as received, with quoted-printable soft line breaks joined so an id search finds it. */
   raw: string;
+  receivedAt: Date;
 }
 
 export interface SmtpCapture {
@@ -17,6 +18,10 @@ export interface SmtpCapture {
   mails: CapturedMail[];
   /** Mails whose Message-ID header is this. */
   withMessageId(messageId: string): CapturedMail[];
+  /** An SMTP outage: stops listening (connections are refused) and keeps the mails received so far. */
+  goDown(): Promise<void>;
+  /** Listens again on the same port. */
+  comeBack(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,7 +79,7 @@ export function startSmtpServer(
 /** A real SMTP server for tests: accepts every message and keeps it, parsed, for assertions. */
 export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
   const mails: CapturedMail[] = [];
-  const server = await startSmtpServer(({ mailFrom, rcptTo, text }) => {
+  const keep = ({ mailFrom, rcptTo, text }: ReceivedSmtpMessage) => {
     const mail = parseMail(text);
     mails.push({
       ...mail,
@@ -83,11 +88,26 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
       subject: mail.headers.get('subject'),
       messageId: mail.headers.get('message-id'),
       raw: text.replace(/=\r?\n/g, ''),
+      receivedAt: new Date(),
     });
-  }, port);
+  };
+  let server: SmtpServerHandle | undefined = await startSmtpServer(keep, port);
+  const { url, port: bound } = server;
   return {
-    ...server,
+    url,
+    port: bound,
     mails,
     withMessageId: (messageId) => mails.filter((mail) => mail.messageId === messageId),
+    async goDown() {
+      await server?.stop();
+      server = undefined;
+    },
+    async comeBack() {
+      server ??= await startSmtpServer(keep, bound);
+    },
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
   };
 }

@@ -108,7 +108,8 @@ export function toErrorReply(error: unknown): ErrorReply {
   return {
     status,
     body: errorBody(shown.code, outage ?? shown.message, outage ? [] : shown.details),
-    level: shown !== error ? 'error' : status >= 500 ? 'warn' : 'debug',
+    // A bug is an error; a dependency that is away (503) is expected now and then.
+    level: shown.code === 'INTERNAL' ? 'error' : status >= 500 ? 'warn' : 'debug',
   };
 }
 

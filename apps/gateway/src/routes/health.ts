@@ -38,12 +38,19 @@ async function check({ client, service }: HealthTarget): Promise<DownstreamState
   }
 }
 
+/**
+ * The services the gateway's own routes call. Only these decide its readiness: payments or email being
+ * away delays settling and mails, which the outbox and the consumers absorb, while every route still
+ * works; taking the gateway out of service for them would turn a partial outage into a whole one.
+ */
+export const REQUIRED_DOWNSTREAMS: readonly DownstreamName[] = ['users', 'orders'];
+
 /** Asks every downstream at once, each within the readiness deadline of its client. */
 export async function readiness(health: Record<DownstreamName, HealthTarget>): Promise<Readiness> {
   const names = Object.keys(health) as DownstreamName[];
   const states = await Promise.all(names.map((name) => check(health[name])));
   const services = Object.fromEntries(names.map((name, i) => [name, states[i]])) as Readiness['services'];
-  const notReady = names.filter((name) => services[name] !== 'SERVING');
+  const notReady = REQUIRED_DOWNSTREAMS.filter((name) => services[name] !== 'SERVING');
   return { status: notReady.length === 0 ? 'ready' : 'not_ready', services, notReady };
 }
 
@@ -74,8 +81,9 @@ export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesOptions> = (
         tags: ['health'],
         summary: 'Readiness',
         description:
-          'Answers 200 when the users, orders, payments and email services all report SERVING on the ' +
-          'gRPC health checking protocol, 503 naming those that do not.',
+          'Answers 200 when the services the API calls (users and orders) report SERVING on the gRPC ' +
+          'health checking protocol, 503 naming those that do not. Payments and email are reported too, ' +
+          'but do not decide: while they are away, orders are accepted and settle once they are back.',
         response: { 200: ReadySchema, 503: NotReadySchema },
       },
     },

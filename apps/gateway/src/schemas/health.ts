@@ -27,11 +27,13 @@ const readiness = (description: string) =>
         },
         { description: 'What each downstream answered on the gRPC health checking protocol.' },
       ),
-      notReady: Type.Array(Type.String(), { description: 'The downstream services that are not SERVING.' }),
+      notReady: Type.Array(Type.String(), {
+        description: 'The services the API needs (users, orders) that are not SERVING.',
+      }),
     },
     { description },
   );
 
-export const ReadySchema = readiness('Every downstream service is serving.');
-export const NotReadySchema = readiness('Some downstream service is not serving; `notReady` names them.');
+export const ReadySchema = readiness('Every service the API needs is serving.');
+export const NotReadySchema = readiness('A service the API needs is not serving; `notReady` names it.');
 export type Readiness = Static<typeof ReadySchema>;

@@ -1,0 +1,62 @@
+import type { KeyObject } from 'node:crypto';
+import { ADDRESS_VARIABLE, PEERS, type AppName, type ServiceName } from './apps';
+import type { StackOptions } from './start-stack';
+
+/** What every app's environment is made from. */
+export interface AppEnvContext {
+  options: Pick<StackOptions, 'env' | 'postgres' | 'topicPrefix'>;
+  kafkaBrokers: string;
+  smtpUrl: string;
+  /** gRPC addresses per service, as replica lists. */
+  addresses: Record<ServiceName, string>;
+  databases: Record<ServiceName, string>;
+  /** The run's token signing key pair. */
+  keys: { publicKey: KeyObject; privateKey: KeyObject };
+}
+
+/** The environment of one replica: its own port and name, its peers, its database, the shared pieces. */
+export function appEnv(context: AppEnvContext, app: AppName, port: number, label: string): NodeJS.ProcessEnv {
+  const { options, keys } = context;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    OTEL_SERVICE_NAME: app,
+    // Logs go to the terminal and the log files here; exporting them too is opt-in.
+    OTEL_LOGS_EXPORTER: options.env?.['OTEL_LOGS_EXPORTER'] ?? process.env['OTEL_LOGS_EXPORTER'] ?? 'none',
+    // Without somewhere to send telemetry, the SDK stays off rather than retrying exports forever.
+    OTEL_SDK_DISABLED:
+      options.env?.['OTEL_SDK_DISABLED'] ??
+      process.env['OTEL_SDK_DISABLED'] ??
+      (options.env?.['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_ENDPOINT']
+        ? 'false'
+        : 'true'),
+    KAFKA_BROKERS: context.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
+  };
+  for (const peer of PEERS[app]) env[ADDRESS_VARIABLE[peer]] = context.addresses[peer];
+  if (app === 'gateway') {
+    return {
+      ...env,
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  }
+  const database = context.databases[app];
+  return {
+    ...env,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: String(port),
+    PGHOST: options.postgres.host,
+    PGPORT: String(options.postgres.port),
+    PGUSER: database,
+    PGPASSWORD: database,
+    PGDATABASE: database,
+    // Names the replica's connections in pg_stat_activity: which one holds a lock, say.
+    PGAPPNAME: label,
+    ...(app === 'users-service' && {
+      JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    }),
+    ...(app === 'email-service' && { SMTP_URL: context.smtpUrl }),
+  };
+}

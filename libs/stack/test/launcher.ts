@@ -1,0 +1,139 @@
+/**
+ * Runs the real launcher CLI (`npm run stack`'s command) as a child process in a process group of its own,
+ * and finds the processes it started: for stack-lifecycle.spec.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fastKafkaEnv } from '@shop/testing';
+import { WORKSPACE_ROOT } from '../src/start-stack';
+
+const CLI = join(WORKSPACE_ROOT, 'libs', 'stack', 'src', 'cli.ts');
+
+/** What the launcher writes to `--status-file` (see cli.ts). */
+export interface Status {
+  launcher: number;
+  gatewayUrl: string;
+  addresses: Record<string, string>;
+  processes: { label: string; pid: number }[];
+  replicas: { label: string; port: number; pid: number | null; state: string; crashes: number }[];
+}
+
+export interface Launched {
+  child: ChildProcess;
+  pid: number;
+  /** Every process started with this launch's marker in its environment: the launcher and what it started. */
+  marker: string;
+  statusFile: string;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The variable every process of one launch inherits, so the test finds them all, known or not. */
+const MARKER = 'STACK_LIFECYCLE_SPEC_RUN';
+
+export function launch(args: readonly string[], dir: string): Launched {
+  const marker = randomBytes(4).toString('hex');
+  const statusFile = join(dir, `status-${marker}.json`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...fastKafkaEnv,
+    [MARKER]: marker,
+    TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+    // A stop that hangs is cut off sooner than the default 15 s.
+    SHUTDOWN_GRACE_MS: '3000',
+  };
+  // Its own broker and mail catcher, which is the point: they must not outlive it either.
+  delete env['KAFKA_BROKERS'];
+  delete env['SMTP_URL'];
+  delete env['LIFELINE_FD'];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--quiet', '--status-file', statusFile, '--log-dir', join(dir, 'logs'), ...args],
+    { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (output += String(chunk)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, pid: child.pid as number, marker, statusFile, output: () => output, exited };
+}
+
+export function readStatus(launched: Launched): Status {
+  return JSON.parse(readFileSync(launched.statusFile, 'utf8')) as Status;
+}
+
+/** The launcher's status once the shop is ready; fails at once if the launcher exits first. */
+export async function whenReady(launched: Launched, timeoutMs: number): Promise<Status> {
+  let exit: { code: number | null } | undefined;
+  void launched.exited.then((value) => (exit = value));
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(launched.statusFile)) {
+    if (exit)
+      throw new Error(`the launcher exited (${exit.code}) before it was ready:\n${launched.output()}`);
+    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms:\n${launched.output()}`);
+    await sleep(200);
+  }
+  return readStatus(launched);
+}
+
+/** A process that exists and is not a zombie (a zombie has ended; only its exit status is left). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Every running process whose environment carries the launch's marker. */
+export function processesOf(marker: string): number[] {
+  const needle = `\0${MARKER}=${marker}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(needle) && isRunning(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 160);
+  } catch {
+    return '(gone)';
+  }
+}
+
+/** `pid command line` of each, sorted: what a failed comparison shows. */
+export function describeProcesses(pids: readonly number[]): string[] {
+  return [...pids].sort((a, b) => a - b).map((pid) => `${pid} ${commandLine(pid)}`);
+}
+
+/**
+ * The shop's processes among a launch's: without the esbuild service that tsx, the launcher's TypeScript
+ * loader, starts when its cache lacks a file (it ends with the launcher too, which the tests check).
+ */
+export function shopProcesses(pids: readonly number[]): number[] {
+  return pids.filter((pid) => !/\/esbuild --service/.test(commandLine(pid)));
+}
+
+/** Resolves with how long it took until none of `pids` runs, or rejects with those still running. */
+export async function allGone(pids: readonly number[], timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const running = pids.filter(isRunning);
+    if (running.length === 0) return Date.now() - started;
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`still running after ${timeoutMs} ms:\n${describeProcesses(running).join('\n')}`);
+    await sleep(100);
+  }
+}
