@@ -1,5 +1,6 @@
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
+import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import type { RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
@@ -22,7 +23,8 @@ export interface EmailServiceDeps {
 /** Builds the email service without starting it, so a test can start it in-process on port 0. */
 export function createEmailService({ config, pool, kafka, logger }: EmailServiceDeps) {
   const emails = createEmailRepository(pool);
-  const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
+  const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
+  const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, faults });
   const notifications = createNotificationUseCases({
     emails,
     mailer,
@@ -52,6 +54,7 @@ export function createEmailService({ config, pool, kafka, logger }: EmailService
       await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
       await consumer?.stop();
       mailer.close();
+      await faults.close();
     },
   };
 }

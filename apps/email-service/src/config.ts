@@ -1,4 +1,4 @@
-import { grpcServerEnv, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
+import { faultFlagsEnv, grpcServerEnv, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
 
 // `Name <address>` or a bare address; the domain of the address also names the Message-IDs.
 const MAILBOX = /^(?:[^<>]*<)?[^\s@<>]+@([^\s@<>]+\.[^\s@<>]+)>?$/;
@@ -16,6 +16,7 @@ export const emailConfigSchema = z.object({
   ...grpcServerEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50054),
   ...kafkaEnv,
+  ...faultFlagsEnv,
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
     .describe(

@@ -1,5 +1,6 @@
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
+import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
@@ -23,12 +24,14 @@ export interface PaymentsServiceDeps {
 export function createPaymentsService({ config, pool, kafka, logger }: PaymentsServiceDeps) {
   let relay: OutboxRelay | undefined;
   let consumer: RunningConsumer | undefined;
+  const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
   const useCases = createPaymentUseCases({
     pool,
     payments: createPaymentRepository(pool),
     provider: createSimulatedCardNetwork({
       latencyMs: config.CARD_NETWORK_LATENCY_MS,
       jitterMs: config.CARD_NETWORK_JITTER_MS,
+      faults,
     }),
     paymentEventsTopic: topicName(config, 'paymentEvents'),
     eventsWritten: () => relay?.wake(),
@@ -57,6 +60,7 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
       await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
       await consumer?.stop();
       await relay?.stop();
+      await faults.close();
     },
   };
 }

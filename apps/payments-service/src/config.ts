@@ -1,4 +1,4 @@
-import { grpcServerEnv, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
+import { faultFlagsEnv, grpcServerEnv, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
 
 const milliseconds = (description: string, fallback: number) =>
   z.coerce.number().int().min(0).default(fallback).describe(description);
@@ -9,6 +9,7 @@ export const paymentsConfigSchema = z.object({
   ...grpcServerEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50053),
   ...kafkaEnv,
+  ...faultFlagsEnv,
   CARD_NETWORK_LATENCY_MS: milliseconds('Mean response time of the simulated card network.', 50),
   CARD_NETWORK_JITTER_MS: milliseconds(
     'The simulated card network answers within latency ± this much, uniformly spread.',

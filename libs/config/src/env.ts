@@ -51,6 +51,17 @@ export const lifelineEnv = {
     ),
 };
 
+/** Off unless set: the fault flags (libs/fault-flags) that break the app on purpose, for drills. */
+export const faultFlagsEnv = {
+  FLAGS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Fault flags file in flagd format (deploy/flags/faults.flagd.json), followed as it changes; `npm run flags` edits it. Unset: every fault off.',
+    ),
+};
+
 export const grpcServerEnv = {
   GRPC_HOST: z.string().default('0.0.0.0').describe('Address the gRPC server binds.'),
   GRPC_PORT: port('Port the gRPC server listens on (0 picks a free one).', 50051),

@@ -12,6 +12,8 @@ export interface AppEnvContext {
   databases: Record<ServiceName, string>;
   /** The run's token signing key pair. */
   keys: { publicKey: KeyObject; privateKey: KeyObject };
+  /** The fault flags file every app follows. */
+  flagsFile: string;
 }
 
 /** The environment of one replica: its own port and name, its peers, its database, the shared pieces. */
@@ -32,6 +34,7 @@ export function appEnv(context: AppEnvContext, app: AppName, port: number, label
         : 'true'),
     KAFKA_BROKERS: context.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
+    FLAGS_FILE: context.flagsFile,
   };
   for (const peer of PEERS[app]) env[ADDRESS_VARIABLE[peer]] = context.addresses[peer];
   if (app === 'gateway') {

@@ -13,6 +13,9 @@ import { supervise, type AppReplica } from './supervise';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 
+/** The fault flags file in the repository, every fault off until `npm run flags` sets one. */
+export const DEFAULT_FLAGS_FILE = join(WORKSPACE_ROOT, 'deploy', 'flags', 'faults.flagd.json');
+
 export interface StackOptions {
   /** Admin connection to the Postgres server on which each service gets its own database and role. */
   postgres: PostgresConnection;
@@ -34,6 +37,11 @@ export interface StackOptions {
   temporaryDatabases?: boolean;
   /** Extra environment for every app (LOG_LEVEL, KAFKA_* timings, OTEL_*, ...). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The fault flags file the apps follow (`FLAGS_FILE`): by default the repository's, the one
+   * `npm run flags` edits, so that a flag set there applies to the running stack.
+   */
+  flagsFile?: string;
   /** Build the apps first (cached by Nx). */
   build?: boolean;
   logDir?: string;
@@ -160,6 +168,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       addresses,
       databases,
       keys,
+      flagsFile: options.flagsFile ?? DEFAULT_FLAGS_FILE,
     };
     const launch = (app: AppName) =>
       ports[app].map((port, i) => {

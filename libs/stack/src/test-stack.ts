@@ -4,6 +4,7 @@
  * in the test that keeps every mail the email service sends.
  */
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTopics } from '@shop/kafka';
 import { startMockBroker, type MockBroker } from '@shop/kafka-mock-broker';
@@ -15,7 +16,7 @@ import {
   type SmtpCapture,
 } from '@shop/testing';
 import type { AppName } from './apps';
-import { startStack, WORKSPACE_ROOT, type Stack } from './start-stack';
+import { DEFAULT_FLAGS_FILE, startStack, WORKSPACE_ROOT, type Stack } from './start-stack';
 
 export interface TestStackOptions {
   /**
@@ -48,6 +49,8 @@ export interface TestStack extends Stack {
   smtp: SmtpCapture;
   /** The stack's own broker, with `broker: 'own'`, for injecting faults. */
   broker: MockBroker | undefined;
+  /** The fault flags file the apps follow: a copy of the repository's, for the test to change. */
+  flagsFile: string;
   /**
    * Stops the apps (gateway first), then the SMTP server. Safe to call again: a test that asserts the
    * graceful stop and the suite's afterAll can both call it, and both get the apps' exits.
@@ -59,6 +62,10 @@ export interface TestStack extends Stack {
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
   const run = randomBytes(3).toString('hex');
   const topicPrefix = `${options.label}-${run}.`;
+  const logDir = options.logDir ?? join(WORKSPACE_ROOT, 'tmp', 'e2e', `${options.label}-${run}`);
+  mkdirSync(logDir, { recursive: true });
+  const flagsFile = join(logDir, 'faults.flagd.json');
+  copyFileSync(DEFAULT_FLAGS_FILE, flagsFile);
   const smtp = await startSmtpCapture();
   let broker: MockBroker | undefined;
   let stack: Stack;
@@ -73,7 +80,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       databasePrefix: `${options.label}_${run}_`,
       topicPrefix,
       temporaryDatabases: true,
-      logDir: options.logDir ?? join(WORKSPACE_ROOT, 'tmp', 'e2e', `${options.label}-${run}`),
+      logDir,
+      flagsFile,
       env: { ...fastKafkaEnv, ...options.env },
     });
   } catch (error) {
@@ -88,6 +96,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     topicPrefix,
     smtp,
     broker,
+    flagsFile,
     stop() {
       stopped ??= stack.stop().finally(async () => {
         await smtp.stop();

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { markFault, type FaultFlags } from '@shop/fault-flags';
 import type { Mailer, OutgoingMail } from '../domain/mailer';
 import { toSendError } from './smtp-failures';
 
@@ -7,6 +8,17 @@ export interface SmtpMailerOptions {
   url: string;
   /** The From of every mail. */
   from: string;
+  /** Faults injected on purpose (`npm run flags`), here at the outside edge where real ones happen. */
+  faults?: Pick<FaultFlags, 'smtpFailureShare'>;
+  /** The dice, replaceable for a test. */
+  random?: () => number;
+}
+
+/** A send failed on purpose: shaped as nodemailer reports a lost connection, so it is handled as one. */
+function injectedFailure(): Error {
+  return Object.assign(new Error('connection to the mail server lost (injected fault smtp-failure-share)'), {
+    code: 'ECONNECTION',
+  });
 }
 
 // A mail server that does not answer must fail a send in seconds, not minutes (nodemailer's defaults),
@@ -21,8 +33,15 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer & { close()
     maxConnections: 5,
     ...TIMEOUTS,
   });
+  const random = options.random ?? Math.random;
   return {
     async send(mail: OutgoingMail): Promise<void> {
+      const failureShare = (await options.faults?.smtpFailureShare()) ?? 0;
+      if (failureShare > 0 && random() < failureShare) {
+        markFault('smtp-failure-share');
+        // Transient like any lost connection: the consumer retries the mail, never dead-letters it.
+        throw toSendError(injectedFailure());
+      }
       try {
         await transport.sendMail({
           from: options.from,

@@ -1,4 +1,10 @@
-import { createSimulatedCardNetwork, TEST_CARDS } from './simulated-card-network';
+import { classifyFailure } from '@shop/messaging';
+import {
+  CardNetworkUnavailableError,
+  createSimulatedCardNetwork,
+  INJECTED_DECLINE,
+  TEST_CARDS,
+} from './simulated-card-network';
 
 const charge = (paymentMethod: string, idempotencyKey = `key-${paymentMethod}-${Math.random()}`) => ({
   idempotencyKey,
@@ -78,6 +84,69 @@ describe('simulated card network', () => {
     });
     await expect(flaky.charge(charge(TEST_CARDS.succeeds, 'k'))).rejects.toThrow('connection reset');
     await expect(flaky.charge(charge(TEST_CARDS.succeeds, 'k'))).resolves.toMatchObject({
+      outcome: 'succeeded',
+    });
+  });
+});
+
+describe('simulated card network with injected faults', () => {
+  const faults = (values: { declineShare?: number; latencyMs?: number; down?: boolean }) => ({
+    cardDeclineShare: () => Promise.resolve(values.declineShare ?? 0),
+    cardLatencyMs: () => Promise.resolve(values.latencyMs ?? 0),
+    cardNetworkDown: () => Promise.resolve(values.down ?? false),
+  });
+
+  it('declines every charge, marked as injected, when the decline share is 1', async () => {
+    const network = createSimulatedCardNetwork({
+      latencyMs: 0,
+      jitterMs: 0,
+      faults: faults({ declineShare: 1 }),
+    });
+    const results = await Promise.all([1, 2, 3].map(() => network.charge(charge(TEST_CARDS.succeeds))));
+    expect(results).toEqual([1, 2, 3].map(() => ({ outcome: 'declined', ...INJECTED_DECLINE })));
+    expect(INJECTED_DECLINE.message).toMatch(/injected fault card-decline-share/);
+  });
+
+  it('declines about the share asked for', async () => {
+    let dice = 0;
+    const network = createSimulatedCardNetwork({
+      latencyMs: 0,
+      jitterMs: 0,
+      random: () => (dice++ % 10) / 10,
+      faults: faults({ declineShare: 0.3 }),
+    });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => network.charge(charge(TEST_CARDS.succeeds))),
+    );
+    // Each charge rolls twice (jitter, then decline): with the dice above, 3 of 10 decline rolls are < 0.3.
+    expect(results.filter((result) => result.outcome === 'declined')).toHaveLength(3);
+  });
+
+  it('adds the injected latency to every answer', async () => {
+    const delays: number[] = [];
+    const network = createSimulatedCardNetwork({
+      latencyMs: 50,
+      jitterMs: 0,
+      delay: (ms) => Promise.resolve(delays.push(ms)),
+      faults: faults({ latencyMs: 2000 }),
+    });
+    await network.charge(charge(TEST_CARDS.succeeds));
+    expect(delays).toEqual([2050]);
+  });
+
+  it('fails as a transient error while the network is down, and charges once it is back', async () => {
+    const state = { down: true };
+    const network = createSimulatedCardNetwork({
+      latencyMs: 0,
+      jitterMs: 0,
+      faults: { ...faults({}), cardNetworkDown: () => Promise.resolve(state.down) },
+    });
+    const failure = await network.charge(charge(TEST_CARDS.succeeds, 'key-down')).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CardNetworkUnavailableError);
+    expect(classifyFailure(failure)).toBe('transient');
+
+    state.down = false;
+    await expect(network.charge(charge(TEST_CARDS.succeeds, 'key-down'))).resolves.toMatchObject({
       outcome: 'succeeded',
     });
   });

@@ -1,0 +1,80 @@
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runFlagsCli } from './flags-cli';
+import { assertFlagdSchema, listFlags, readFlagsFile } from './flags-file';
+import { FAULTS } from './fault-flags';
+
+const REPO_FILE = join(__dirname, '../../../deploy/flags/faults.flagd.json');
+
+describe('the fault flags file in the repository', () => {
+  it('passes the flagd schema, describes every flag, and has every fault off', () => {
+    expect(() => assertFlagdSchema(readFileSync(REPO_FILE, 'utf8'))).not.toThrow();
+    const flags = listFlags(readFlagsFile(REPO_FILE));
+    expect(flags.map((flag) => flag.name).sort()).toEqual(Object.keys(FAULTS).sort());
+    for (const flag of flags) {
+      expect(flag.description.length).toBeGreaterThan(20);
+      expect(flag.value).toBe(flag.off);
+      expect(flag.off).toBe(FAULTS[flag.name as keyof typeof FAULTS]);
+    }
+  });
+});
+
+describe('npm run flags', () => {
+  let file: string;
+  let out: string[];
+  let err: string[];
+  const run = (...args: string[]) =>
+    runFlagsCli(
+      args,
+      file,
+      (line) => out.push(line),
+      (line) => err.push(line),
+    );
+
+  beforeEach(() => {
+    file = join(mkdtempSync(join(tmpdir(), 'flags-cli-')), 'faults.flagd.json');
+    copyFileSync(REPO_FILE, file);
+    out = [];
+    err = [];
+  });
+
+  it('lists, sets and resets, keeping the file valid for flagd', () => {
+    expect(run('list')).toBe(0);
+    expect(out).toHaveLength(Object.keys(FAULTS).length);
+    expect(out.every((line) => line.startsWith('off '))).toBe(true);
+
+    expect(run('set', 'card-decline-share', '0.25')).toBe(0);
+    expect(run('set', 'card-network-down', 'true')).toBe(0);
+    out = [];
+    run('list');
+    expect(out).toContainEqual(expect.stringMatching(/^ON {2}card-decline-share = 0\.25 /));
+    expect(out).toContainEqual(expect.stringMatching(/^ON {2}card-network-down = true /));
+    assertFlagdSchema(readFileSync(file, 'utf8'));
+
+    expect(run('set', 'card-network-down', 'false')).toBe(0);
+    expect(readFlagsFile(file).flags['card-network-down']?.defaultVariant).toBe('off');
+
+    expect(run('reset')).toBe(0);
+    expect(listFlags(readFlagsFile(file)).every((flag) => flag.value === flag.off)).toBe(true);
+    expect(err).toEqual([]);
+  });
+
+  it.each([
+    [['set', 'card-melts', '1'], /unknown flag "card-melts"; the flags are: card-decline-share, /],
+    [['set', 'card-network-down', 'yes'], /card-network-down is a boolean: give true or false, not "yes"/],
+    [['set', 'card-latency-ms', 'slow'], /card-latency-ms is a number: "slow" is not one/],
+    [['set', 'card-decline-share', '1.5'], /card-decline-share must be between 0 and 1, not 1.5/],
+    [['set', 'card-latency-ms', '-1'], /card-latency-ms must be between 0 and 60000, not -1/],
+  ])('refuses %j with a clear message, leaving the file alone', (args, message) => {
+    const before = readFileSync(file, 'utf8');
+    expect(run(...args)).toBe(1);
+    expect(err).toEqual([expect.stringMatching(message)]);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('answers an unknown command with its usage', () => {
+    expect(run('flip')).toBe(2);
+    expect(err[0]).toMatch(/usage: npm run flags/);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './fault-flags';
+export * from './flags-file';
