@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
+import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
@@ -26,7 +27,8 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
   let consumer: RunningConsumer | undefined;
   const eventsWritten = () => relay?.wake();
   const orderEventsTopic = topicName(config, 'orderEvents');
-  const orders = createOrderRepository(pool);
+  const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
+  const orders = createOrderRepository(pool, { faults });
   const customers = createUsersCustomerDirectory({
     address: config.USERS_SERVICE_ADDRESS,
     deadlineMs: config.USERS_DEADLINE_MS,
@@ -58,6 +60,7 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
       customers.close();
       await consumer?.stop();
       await relay?.stop();
+      await faults.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { grpcServerEnv, grpcTarget, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
+import { faultFlagsEnv, grpcServerEnv, grpcTarget, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
 
 export const ordersConfigSchema = z.object({
   ...logEnv,
@@ -6,6 +6,7 @@ export const ordersConfigSchema = z.object({
   ...grpcServerEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50052),
   ...kafkaEnv,
+  ...faultFlagsEnv,
   USERS_SERVICE_ADDRESS: grpcTarget(
     'The users service, which CreateOrder asks for the customer: host:port, a comma-separated list of replicas, or dns:///name:port.',
   ),

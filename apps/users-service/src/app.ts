@@ -1,5 +1,6 @@
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
+import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import { topicName } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
@@ -9,6 +10,7 @@ import type { UsersConfig } from './config';
 import { createUserRepository } from './data-access/user-repository';
 import { createAccessTokenIssuer } from './domain/access-tokens';
 import { createUserUseCases } from './domain/users';
+import { withInjectedFaults } from './entry-points/grpc/injected-faults';
 import { usersGrpcService } from './entry-points/grpc/users-grpc-service';
 
 export interface UsersServiceDeps {
@@ -21,6 +23,7 @@ export interface UsersServiceDeps {
 /** Builds the users service without starting it, so a test can start it in-process on port 0. */
 export function createUsersService({ config, pool, kafka, logger }: UsersServiceDeps) {
   let relay: OutboxRelay | undefined;
+  const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
   const useCases = createUserUseCases({
     pool,
     users: createUserRepository(pool),
@@ -34,7 +37,7 @@ export function createUsersService({ config, pool, kafka, logger }: UsersService
     eventsWritten: () => relay?.wake(),
   });
   const grpc = createGrpcServer({
-    services: [usersGrpcService(useCases, logger)],
+    services: [usersGrpcService(withInjectedFaults(useCases, { faults }), logger)],
     logger,
     reflection: descriptorSet(),
   });
@@ -52,6 +55,7 @@ export function createUsersService({ config, pool, kafka, logger }: UsersService
     async stop(): Promise<void> {
       await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
       await relay?.stop();
+      await faults.close();
     },
   };
 }

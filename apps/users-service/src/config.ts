@@ -1,4 +1,4 @@
-import { grpcServerEnv, kafkaEnv, logEnv, pemKey, postgresEnv, z } from '@shop/config';
+import { faultFlagsEnv, grpcServerEnv, kafkaEnv, logEnv, pemKey, postgresEnv, z } from '@shop/config';
 
 export const usersConfigSchema = z.object({
   ...logEnv,
@@ -6,6 +6,7 @@ export const usersConfigSchema = z.object({
   ...grpcServerEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50051),
   ...kafkaEnv,
+  ...faultFlagsEnv,
   JWT_PRIVATE_KEY: pemKey('Ed25519 private key (PKCS#8 PEM) that signs access tokens.'),
   JWT_ISSUER: z.string().default('shop-users').describe('`iss` of the access tokens.'),
   JWT_AUDIENCE: z.string().default('shop-api').describe('`aud` of the access tokens.'),

@@ -11,6 +11,8 @@ export const FAULTS = {
   'card-latency-ms': 0,
   'card-network-down': false,
   'smtp-failure-share': 0,
+  'users-getuser-unavailable-share': 0,
+  'orders-slow-query-ms': 0,
 } satisfies Record<string, number | boolean>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -27,6 +29,8 @@ export interface FaultFlags {
   cardLatencyMs(): Promise<number>;
   cardNetworkDown(): Promise<boolean>;
   smtpFailureShare(): Promise<number>;
+  usersGetUserUnavailableShare(): Promise<number>;
+  ordersSlowQueryMs(): Promise<number>;
   /** Resolves once the file has been read (or failed to be): evaluations before then answer "off". */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -60,7 +64,7 @@ export function openFaultFlags(options: { file: string | undefined; logger: Logg
 
 function flagsFrom(client: Client | undefined, ready: Promise<void>, close: () => Promise<void>): FaultFlags {
   // An evaluation that fails (no file, a flag missing or of the wrong type) answers the default: off.
-  const number = (name: 'card-decline-share' | 'card-latency-ms' | 'smtp-failure-share') => () =>
+  const number = (name: Exclude<FaultName, 'card-network-down'>) => () =>
     client ? client.getNumberValue(name, FAULTS[name]) : Promise.resolve(FAULTS[name]);
   return {
     cardDeclineShare: number('card-decline-share'),
@@ -70,6 +74,8 @@ function flagsFrom(client: Client | undefined, ready: Promise<void>, close: () =
         ? client.getBooleanValue('card-network-down', FAULTS['card-network-down'])
         : Promise.resolve(FAULTS['card-network-down']),
     smtpFailureShare: number('smtp-failure-share'),
+    usersGetUserUnavailableShare: number('users-getuser-unavailable-share'),
+    ordersSlowQueryMs: number('orders-slow-query-ms'),
     ready,
     close,
   };

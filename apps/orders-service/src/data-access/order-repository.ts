@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from '@shop/db';
+import { markFault, type FaultFlags } from '@shop/fault-flags';
 import type { OrderCursor } from '../domain/order-cursor';
 import type { OrderItem } from '../domain/order-rules';
 
@@ -90,7 +91,28 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   updatedAt: row.updated_at,
 });
 
-export function createOrderRepository(pool: Pool) {
+export interface OrderRepositoryOptions {
+  /** Faults injected on purpose (`npm run flags`), here at the database where real slow queries happen. */
+  faults?: Pick<FaultFlags, 'ordersSlowQueryMs'>;
+}
+
+/**
+ * The orders-slow-query-ms fault, for a read query that takes the wait as its parameter `$param` (its
+ * next free one): a condition on no column, which Postgres checks once before it scans (a one-time
+ * filter), so the query itself waits in the database and its span shows a slow query. Empty while the
+ * fault is off.
+ */
+async function injectedWait(
+  options: OrderRepositoryOptions,
+  param: number,
+): Promise<{ sql: string; params: number[] }> {
+  const ms = (await options.faults?.ordersSlowQueryMs()) ?? 0;
+  if (ms <= 0) return { sql: '', params: [] };
+  markFault('orders-slow-query-ms', { 'app.fault.latency_ms': ms });
+  return { sql: `AND (SELECT pg_sleep($${param}::float8 / 1000)) IS NOT NULL`, params: [ms] };
+}
+
+export function createOrderRepository(pool: Pool, options: OrderRepositoryOptions = {}) {
   return {
     /**
      * Inside the caller's transaction, so the order and its OrderCreated event commit together. Resolves
@@ -130,21 +152,24 @@ export function createOrderRepository(pool: Pool) {
 
     /** The order only when it belongs to the user: other users' orders do not exist for them. */
     async findForUser(id: string, userId: string): Promise<OrderRecord | undefined> {
+      const wait = await injectedWait(options, 3);
       const { rows } = await pool.query<OrderRow>(
-        `SELECT ${COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
-        [id, userId],
+        `SELECT ${COLUMNS} FROM orders WHERE id = $1 AND user_id = $2 ${wait.sql}`,
+        [id, userId, ...wait.params],
       );
       return rows[0] && toRecord(rows[0]);
     },
 
     /** Newest first, starting after `after` (the last order of the previous page). */
     async listForUser(userId: string, limit: number, after: OrderCursor | undefined): Promise<OrderRecord[]> {
+      const wait = await injectedWait(options, 5);
       const { rows } = await pool.query<OrderRow>(
         `SELECT ${COLUMNS} FROM orders
          WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+           ${wait.sql}
          ORDER BY created_at DESC, id DESC
          LIMIT $4`,
-        [userId, after?.createdAt ?? null, after?.id ?? null, limit],
+        [userId, after?.createdAt ?? null, after?.id ?? null, limit, ...wait.params],
       );
       return rows.map(toRecord);
     },

@@ -1,0 +1,64 @@
+import { status } from '@grpc/grpc-js';
+import {
+  errorCodeToGrpcStatus,
+  errorCodeToHttpStatus,
+  isDependencyUnavailable,
+  type AppError,
+} from '@shop/errors';
+import type { User, UserUseCases } from '../../domain/users';
+import { withInjectedFaults } from './injected-faults';
+
+const ADA: User = {
+  id: '0b3c1f52-6f4e-4c8e-9a51-2f6d9b1e7a01',
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  createdAt: new Date('2024-01-01T00:00:00Z'),
+};
+
+function useCases() {
+  const asked: string[] = [];
+  const real = {
+    getUser: (id: string) => {
+      asked.push(id);
+      return Promise.resolve(ADA);
+    },
+  } as unknown as UserUseCases;
+  return { real, asked };
+}
+
+describe('GetUser with the users-getuser-unavailable-share fault', () => {
+  it('fails the calls it picks with UNAVAILABLE, before the use case runs: 503 at the gateway', async () => {
+    const { real, asked } = useCases();
+    const served = withInjectedFaults(real, {
+      faults: { usersGetUserUnavailableShare: () => Promise.resolve(1) },
+    });
+    const failure = (await served.getUser(ADA.id).catch((error: unknown) => error)) as AppError;
+    expect(failure.message).toMatch(/injected fault users-getuser-unavailable-share/);
+    expect(failure.code).toBe('UNAVAILABLE');
+    expect(errorCodeToGrpcStatus(failure.code)).toBe(status.UNAVAILABLE);
+    expect(errorCodeToHttpStatus(failure.code)).toBe(503);
+    expect(isDependencyUnavailable(failure)).toBe(true);
+    expect(asked).toEqual([]);
+  });
+
+  it('answers the others as usual', async () => {
+    const { real, asked } = useCases();
+    const served = withInjectedFaults(real, {
+      faults: { usersGetUserUnavailableShare: () => Promise.resolve(0.5) },
+      random: () => 0.9,
+    });
+    await expect(served.getUser(ADA.id)).resolves.toEqual(ADA);
+    expect(asked).toEqual([ADA.id]);
+  });
+
+  it('never rolls the dice while the fault is off', async () => {
+    const { real } = useCases();
+    const random = jest.fn(() => 0);
+    const served = withInjectedFaults(real, {
+      faults: { usersGetUserUnavailableShare: () => Promise.resolve(0) },
+      random,
+    });
+    await expect(served.getUser(ADA.id)).resolves.toEqual(ADA);
+    expect(random).not.toHaveBeenCalled();
+  });
+});
