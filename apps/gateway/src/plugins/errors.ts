@@ -7,6 +7,7 @@ import { errorCodeToHttpStatus, isAppError, toPublicError, type ErrorDetail } fr
 import { activeTraceId } from '@shop/telemetry';
 import type { FastifyInstance } from 'fastify';
 import type { ErrorResponse, PublicErrorCode } from '../schemas/errors';
+import { drainRequest } from './drain-request';
 import { validationDetails, type RequestPart } from './validation-details';
 
 export interface ErrorReply {
@@ -113,13 +114,18 @@ export function toErrorReply(error: unknown): ErrorReply {
   };
 }
 
+// What the gateway reads and discards of a refused body, at most: a few large uploads, not a stream.
+const TOO_LARGE_DRAIN = { maxBytes: 16 * 1024 * 1024, timeoutMs: 5_000 };
+
 /** Installs the error and not-found handlers on the root instance, so they apply to every route. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const { status, body, level } = toErrorReply(error);
     request.log[level]({ err: error, status }, level === 'error' ? 'request failed' : 'request refused');
     // RFC 9110: a 401 says which scheme would be accepted.
     if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    // The client of a body too large is still sending it: let it finish, so that it reads the 413.
+    if (status === 413) await drainRequest(request.raw, TOO_LARGE_DRAIN);
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 
