@@ -57,12 +57,14 @@ function checkBrokerBuild(problems) {
   if (process.env.KAFKA_BROKERS) return `KAFKA_BROKERS=${process.env.KAFKA_BROKERS}`;
   if (existsSync(join(ROOT, '.cache', 'kafka-mock-broker', 'bin', 'kafka-mock-broker')))
     return 'the test broker (built)';
-  const missing = ['gcc', 'make'].filter((tool) => !onPath(tool));
-  if (missing.length === 0) return 'gcc and make for the test broker';
+  // git applies the build's patch to librdkafka's sources.
+  const missing = ['gcc', 'make', 'git'].filter((tool) => !onPath(tool));
+  if (missing.length === 0) return 'gcc, make and git for the test broker';
+  const named = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
   problems.push({
-    problem: `${missing.join(' and ')} not found: the Kafka-protocol test broker is built from C sources on first use.`,
+    problem: `${named} not found: the Kafka-protocol test broker is built from C sources on first use.`,
     fix: [
-      'Install them (Debian/Ubuntu: `apt-get install -y build-essential`; macOS: `xcode-select --install`),',
+      'Install them (Debian/Ubuntu: `apt-get install -y build-essential git`; macOS: `xcode-select --install`),',
       'or set KAFKA_BROKERS to a running Kafka (host:port,...) to use it instead.',
     ],
   });

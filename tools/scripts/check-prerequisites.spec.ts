@@ -213,7 +213,7 @@ describe('check-prerequisites', () => {
   );
 
   it('on a fresh clone with nothing installed, lists every missing prerequisite in one message', async () => {
-    // No node_modules (so no pg), no built broker, and no gcc, make or psql on PATH.
+    // No node_modules (so no pg), no built broker, and no gcc, make, git or psql on PATH.
     const clone = makeClone(join(work, 'clone'), false);
     const env = withClosedPort(await closedPort(), {
       PATH: fakeNodeDir,
@@ -229,7 +229,7 @@ describe('check-prerequisites', () => {
     expect(listed).toEqual([
       expect.stringContaining('Node.js 24 is needed; this is Node 20.18.0'),
       expect.stringContaining('dependencies are not installed'),
-      expect.stringContaining('gcc and make not found'),
+      expect.stringContaining('gcc, make and git not found'),
       expect.stringContaining(`Chromium not found at ${join(work, 'no-chromium')}`),
     ]);
     // Postgres cannot be asked yet: a note, since `npm ci` (already listed) is what makes it askable.

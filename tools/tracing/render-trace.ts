@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { renderTraceTree, type TraceSpan } from '../../apps/shop-e2e/src/trace-tree';
+import { renderTraceTree, type TraceSpan } from '@shop/trace-tree';
 
 function main(): void {
   const { values, positionals } = parseArgs({

@@ -3,7 +3,13 @@
 #
 # librdkafka comes from the sources bundled in the npm package @confluentinc/kafka-javascript,
 # because the npm registry is the one source the build machines can always reach. Only the static
-# library is built, with every optional dependency off, so bash, tar, gcc, make and npm suffice.
+# library is built, with every optional dependency off, so bash, tar, gcc, make, git and npm suffice.
+#
+# One patch is applied to the mock cluster's sources, librdkafka-fetch-wakeup.patch: the mock holds an
+# empty Fetch response for the request's whole MaxWait, even when a producer writes to the partition
+# meanwhile (its own comment says so); Apache Kafka answers as soon as data arrives. The patch sends
+# the held response at once when data is appended to a partition it waits on, so each Kafka hop costs
+# a round trip rather than up to KAFKA_FETCH_MAX_WAIT_MS. mock-broker.spec.ts checks it.
 #
 # Idempotent: librdkafka is built once per package version (cached under .cache/kafka-mock-broker/);
 # the program is relinked only when its source, this script or the library is newer than the binary.
@@ -15,7 +21,10 @@ KAFKA_JAVASCRIPT_VERSION=1.10.1
 NATIVE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$NATIVE_DIR/../../.." && pwd)"
 CACHE_DIR="$REPO_ROOT/.cache/kafka-mock-broker"
-LIB_DIR="$CACHE_DIR/librdkafka-from-kafka-javascript-$KAFKA_JAVASCRIPT_VERSION"
+PATCH="$NATIVE_DIR/librdkafka-fetch-wakeup.patch"
+# A changed patch is another library: its digest names the build.
+PATCH_DIGEST="$(sha256sum "$PATCH" | cut -c1-12)"
+LIB_DIR="$CACHE_DIR/librdkafka-from-kafka-javascript-$KAFKA_JAVASCRIPT_VERSION-$PATCH_DIGEST"
 BIN="$CACHE_DIR/bin/kafka-mock-broker"
 SOURCE="$NATIVE_DIR/kafka-mock-broker.c"
 SCRIPT="$NATIVE_DIR/build.sh"
@@ -33,6 +42,11 @@ build_librdkafka() {
   (cd "$work" && npm pack --silent "@confluentinc/kafka-javascript@$KAFKA_JAVASCRIPT_VERSION" >/dev/null)
   tar -xzf "$work"/confluentinc-kafka-javascript-*.tgz -C "$work/librdkafka" \
     --strip-components=3 package/deps/librdkafka
+
+  log "patching the mock cluster: a produce wakes the Fetch requests waiting on its partition"
+  # As a plain patch tool: the ceiling keeps git from taking the repository around .cache for the
+  # sources' own (it would read the patch's paths from the repository's root).
+  (cd "$work/librdkafka" && GIT_CEILING_DIRECTORIES="$work" git apply -p1 "$PATCH")
 
   log "configuring librdkafka (static, no optional dependencies)"
   (cd "$work/librdkafka" && ./configure --disable-ssl --disable-gssapi --disable-zstd \

@@ -9,6 +9,7 @@ const repoRoot = resolve(libRoot, '..', '..');
 const nativeDir = join(libRoot, 'native');
 const sourcePath = join(nativeDir, 'kafka-mock-broker.c');
 const buildScriptPath = join(nativeDir, 'build.sh');
+const patchPath = join(nativeDir, 'librdkafka-fetch-wakeup.patch');
 
 /** Where build.sh puts the broker program (it may not exist yet; see ensureMockBrokerBuilt). */
 export function mockBrokerBinaryPath(): string {
@@ -26,8 +27,9 @@ function modifiedAt(path: string): number | undefined {
 function isStale(): boolean {
   const binary = modifiedAt(mockBrokerBinaryPath());
   if (binary === undefined) return true;
-  // build.sh counts too: it holds the librdkafka pin and the compiler flags.
-  return [sourcePath, buildScriptPath].some((input) => (modifiedAt(input) ?? 0) > binary);
+  // build.sh and the patch count too: they hold the librdkafka pin, the compiler flags and the change
+  // to the mock's sources.
+  return [sourcePath, buildScriptPath, patchPath].some((input) => (modifiedAt(input) ?? 0) > binary);
 }
 
 /**

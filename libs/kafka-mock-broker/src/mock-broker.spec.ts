@@ -50,6 +50,7 @@ describe('mock Kafka broker', () => {
         { name: 'payments', partitions: 6 },
         { name: 'roundtrip', partitions: 1 },
         { name: 'outage', partitions: 1 },
+        { name: 'wakeup', partitions: 1 },
       ],
       // A lone consumer's group forms at once instead of waiting 3 s for more members.
       initialRebalanceDelayMs: 0,
@@ -109,6 +110,54 @@ describe('mock Kafka broker', () => {
       await producer.disconnect();
     }
   }, 30_000);
+
+  it('answers a waiting fetch as soon as a message is produced to its partition, as Kafka does', async () => {
+    // The consumer asks to wait up to 10 s for data. Unpatched, the mock would hold the empty answer for
+    // all of it (see native/librdkafka-fetch-wakeup.patch); Kafka answers once the message is there.
+    // kafkajs heartbeats between fetches, so the session outlasts the wait.
+    const maxWaitTimeInMs = 10_000;
+    const kafka = kafkaFor(broker, 'wakeup-test');
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({
+      groupId: 'wakeup',
+      ...consumerTimings,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs,
+    });
+    const receivedAt = new Map<string, number>();
+    let fetchesStarted = 0;
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'wakeup', fromBeginning: true });
+      consumer.on(consumer.events.FETCH_START, () => fetchesStarted++);
+      let fetchesAtWarmUp = 0;
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          receivedAt.set(String(message.value), Date.now());
+          if (String(message.value) === 'warm-up') fetchesAtWarmUp = fetchesStarted;
+          return Promise.resolve();
+        },
+      });
+      // A first message gets the consumer past joining the group and finding its offsets...
+      await producer.send({ topic: 'wakeup', messages: [{ key: 'k', value: 'warm-up' }] });
+      await until(() => receivedAt.has('warm-up'), 15_000);
+      // ...so that the fetch it sends next waits at the broker, on a partition with nothing new.
+      await until(() => fetchesStarted > fetchesAtWarmUp, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+      const producedAt = Date.now();
+      await producer.send({ topic: 'wakeup', messages: [{ key: 'k', value: 'woken' }] });
+      await until(() => receivedAt.has('woken'), maxWaitTimeInMs + 5_000);
+      expect((receivedAt.get('woken') as number) - producedAt).toBeLessThan(maxWaitTimeInMs / 2);
+      // Wakes the fetch that follows too, so that the consumer stops without waiting it out.
+      await producer.send({ topic: 'wakeup', messages: [{ key: 'k', value: 'bye' }] });
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+  }, 90_000);
 
   it('splits a 6-partition topic between two consumers of one group', async () => {
     const kafka = kafkaFor(broker, 'group-test');

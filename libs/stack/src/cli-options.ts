@@ -10,6 +10,10 @@ export const USAGE = `npm run stack [-- OPTIONS]: the whole shop on this machine
   --database-prefix P      prepended to database and role names (default shop_)
   --topic-prefix P         prepended to topic names (default none)
   --log-dir DIR            where each replica's log goes (default tmp/stack/logs)
+  --traces-dir DIR         where the stack keeps the latest traces for \`npm run traces\` (default
+                           tmp/stack/traces); with OTEL_EXPORTER_OTLP_ENDPOINT set, the apps export
+                           there instead (a collector or Jaeger)
+  --no-traces              no tracing at all (unless OTEL_EXPORTER_OTLP_ENDPOINT is set)
   --status-file FILE       once ready, write the addresses and pids there as JSON (rewritten after a
                            restart, removed at a clean stop)
   --no-build               run the apps as built, without building them first
@@ -23,6 +27,8 @@ export interface CliOptions {
   databasePrefix: string | undefined;
   topicPrefix: string | undefined;
   logDir: string | undefined;
+  traceDir: string | undefined;
+  traces: boolean;
   statusFile: string | undefined;
   build: boolean;
   quiet: boolean;
@@ -56,6 +62,8 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       'database-prefix': { type: 'string' },
       'topic-prefix': { type: 'string' },
       'log-dir': { type: 'string' },
+      'traces-dir': { type: 'string' },
+      traces: { type: 'boolean', default: true },
       'status-file': { type: 'string' },
       build: { type: 'boolean', default: true },
       quiet: { type: 'boolean', default: false },
@@ -75,6 +83,8 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     databasePrefix,
     topicPrefix: values['topic-prefix'],
     logDir: values['log-dir'],
+    traceDir: values['traces-dir'],
+    traces: values.traces,
     statusFile: values['status-file'],
     build: values.build,
     quiet: values.quiet,

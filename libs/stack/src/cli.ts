@@ -12,9 +12,11 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { surviveLostOutputReader } from '@shop/lifecycle';
 import { parseCliOptions, USAGE, type CliOptions } from './cli-options';
-import { startStack, type Stack } from './start-stack';
+import { startStack, WORKSPACE_ROOT, type Stack } from './start-stack';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Where `npm run traces` looks by default. */
+const DEFAULT_TRACE_DIR = resolve(WORKSPACE_ROOT, 'tmp', 'stack', 'traces');
 
 function summary(stack: Stack): string {
   const rows: [string, string][] = [
@@ -29,6 +31,14 @@ function summary(stack: Stack): string {
     ...(stack.mail.webUrl ? [['mail (web UI)', stack.mail.webUrl] as [string, string]] : []),
     ['databases', Object.values(stack.databases).join(', ')],
     ['logs', stack.logDir],
+    [
+      'traces',
+      !stack.traces
+        ? 'off (--no-traces or OTEL_SDK_DISABLED)'
+        : stack.traces.dir
+          ? `npm run traces (kept in ${stack.traces.dir})`
+          : `exported to ${stack.traces.endpoint}`,
+    ],
     [
       'pids',
       [`launcher ${process.pid}`, ...stack.pids().map(({ label, pid }) => `${label} ${pid}`)].join(', '),
@@ -56,6 +66,7 @@ function writeStatus(file: string, stack: Stack): void {
     mail: stack.mail,
     databases: stack.databases,
     logDir: stack.logDir,
+    traces: stack.traces ? { endpoint: stack.traces.endpoint, dir: stack.traces.dir ?? null } : null,
     processes: stack.pids(),
     replicas: stack.processes.map((replica) => ({
       label: replica.label,
@@ -143,6 +154,7 @@ function start(
     ...(options.databasePrefix !== undefined && { databasePrefix: options.databasePrefix }),
     ...(options.topicPrefix !== undefined && { topicPrefix: options.topicPrefix }),
     ...(options.logDir !== undefined && { logDir: resolve(options.logDir) }),
+    ...(options.traces && { traceDir: resolve(options.traceDir ?? DEFAULT_TRACE_DIR) }),
     ...(options.quiet ? {} : { echo: process.stdout }),
     ...(statusFile && {
       onReplicaChange: () => {

@@ -6,6 +6,7 @@ import { waitUntilServing } from '@shop/grpc';
 import { APPS, MAIL_CATCHER_PORTS, SERVICES, databaseName, type AppName, type ServiceName } from './apps';
 import { appEnv, type AppEnvContext } from './app-env';
 import { startBroker, startMailCatcher, type MailCatcher } from './infrastructure';
+import { receiveTraces, type StackTraces } from './stack-traces';
 import { assertPortsFree } from './port-check';
 import { planPorts } from './port-plan';
 import { abortable, untilReady, waitForGateway } from './start-waits';
@@ -45,6 +46,11 @@ export interface StackOptions {
   /** Build the apps first (cached by Nx). */
   build?: boolean;
   logDir?: string;
+  /**
+   * Keep the apps' traces in this folder, received by the stack itself, unless an OTLP endpoint is
+   * given (`OTEL_EXPORTER_OTLP_ENDPOINT`): then the apps export there. Without either, tracing is off.
+   */
+  traceDir?: string;
   echo?: NodeJS.WritableStream;
   /** Where replica restarts and give-ups are told; standard error by default. */
   notices?: NodeJS.WritableStream;
@@ -68,6 +74,8 @@ export interface Stack {
   /** Every app replica, supervised (restarted after a crash): services first, gateways last. */
   processes: AppReplica[];
   logDir: string;
+  /** Where the apps' traces go; undefined when tracing is off. */
+  traces: StackTraces | undefined;
   /** The processes the stack runs right now: each replica's current run, the broker, the mail catcher. */
   pids(): { label: string; pid: number }[];
   /**
@@ -161,8 +169,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SERVICES.map((service) => [service, ports[service].map((port) => `127.0.0.1:${port}`).join(',')]),
     ) as Record<ServiceName, string>;
 
+    const traces = await receiveTraces(options);
+    if (traces?.stop) cleanups.push(traces.stop);
+
     const envContext: AppEnvContext = {
-      options,
+      options: { ...options, env: { ...options.env, ...traces?.env } },
       kafkaBrokers: broker.brokers,
       smtpUrl: mail.smtpUrl,
       addresses,
@@ -243,6 +254,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       databases,
       processes: replicas,
       logDir,
+      traces,
       pids: () =>
         [
           ...infrastructurePids,

@@ -18,6 +18,7 @@ export interface Status {
   gatewayUrl: string;
   addresses: Record<string, string>;
   processes: { label: string; pid: number }[];
+  traces: { endpoint: string; dir: string | null } | null;
   replicas: { label: string; port: number; pid: number | null; state: string; crashes: number }[];
 }
 
@@ -44,14 +45,20 @@ export function launch(args: readonly string[], dir: string): Launched {
     TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
     // A stop that hangs is cut off sooner than the default 15 s.
     SHUTDOWN_GRACE_MS: '3000',
+    // Spans reach the stack's trace folder within a second rather than the SDK's default five.
+    OTEL_BSP_SCHEDULE_DELAY: '500',
   };
+  delete env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   // Its own broker and mail catcher, which is the point: they must not outlive it either.
   delete env['KAFKA_BROKERS'];
   delete env['SMTP_URL'];
   delete env['LIFELINE_FD'];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--quiet', '--status-file', statusFile, '--log-dir', join(dir, 'logs'), ...args],
+    [
+      ...['--import', 'tsx', CLI, '--quiet', '--status-file', statusFile],
+      ...['--log-dir', join(dir, 'logs'), '--traces-dir', join(dir, `traces-${marker}`), ...args],
+    ],
     { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { waitUntilServing } from '@shop/grpc';
 import { adminConnection, eventually } from '@shop/testing';
+import { runTracesCli } from '@shop/trace-store';
 import { databaseName, SERVICES } from '../src/apps';
 import { buildApps, WORKSPACE_ROOT } from '../src/start-stack';
 import {
@@ -86,10 +87,40 @@ describe('the native stack launcher', () => {
     }
   }, 30_000);
 
-  it('restarts a killed replica, then stops everything on SIGTERM to its process group and exits 0', async () => {
+  it('keeps the traces of what it serves for `npm run traces`, restarts a killed replica, then stops everything on SIGTERM to its process group and exits 0', async () => {
     const launcher = start('--no-build');
     const status = await whenReady(launcher, 120_000);
     expect(status.processes.map((entry) => entry.label).sort()).toEqual([...SHOP].sort());
+
+    // With no collector given, the stack receives its apps' traces itself: a sign-up is one trace from
+    // the gateway to users-service, listed and drawn from the folder it keeps them in.
+    const traceDir = status.traces?.dir as string;
+    expect(traceDir).toBeTruthy();
+    const signUp = await fetch(`${status.gatewayUrl}/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `traces-${run}@example.com`,
+        password: 'correct horse 1',
+        name: 'Trace',
+      }),
+    });
+    expect(signUp.status).toBe(201);
+    const traceId = signUp.headers.get('x-trace-id') as string;
+    const printed = async (...args: string[]) => {
+      const lines: string[] = [];
+      const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+      expect(await runTracesCli(args, traceDir, io)).toBe(0);
+      return lines;
+    };
+    // Listed once the gateway's spans (the root) have arrived too: each app exports on its own schedule.
+    await eventually(async () => {
+      const listed = (await printed('--service', 'users-service')).find((line) => line.includes(traceId));
+      expect(listed).toContain('gateway: POST /v1/users');
+    }, 30_000);
+    expect((await printed(traceId)).join('\n')).toMatch(
+      /users\.v1\.UsersService\/Register \(server\)\s+users-service/,
+    );
     const pids = [launcher.pid, ...status.processes.map((entry) => entry.pid)];
     expect(pids.every(isRunning)).toBe(true);
     expect(describeProcesses(shopProcesses(processesOf(launcher.marker)))).toEqual(describeProcesses(pids));

@@ -1,19 +1,14 @@
+import {
+  serviceOf,
+  spansOf,
+  type OtlpResource,
+  type OtlpTracesRequest,
+  type TraceSpan,
+} from '@shop/trace-tree';
 import { createServer, type IncomingMessage } from 'node:http';
 
 /** A span as an OTLP/JSON export carries it, flattened with its service's name. */
-export interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  kind: number;
-  service: string;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: Record<string, string | number | boolean>;
-  status: { code: number; message?: string };
-  links: { traceId: string; spanId: string }[];
-}
+export type ReceivedSpan = TraceSpan;
 
 export interface ReceivedMetric {
   service: string;
@@ -28,47 +23,12 @@ export interface OtlpReceiver {
   stop(): Promise<void>;
 }
 
-interface AnyValue {
-  stringValue?: string;
-  intValue?: string | number;
-  doubleValue?: number;
-  boolValue?: boolean;
-}
-interface KeyValue {
-  key: string;
-  value: AnyValue;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes?: KeyValue[];
-  status?: { code?: number; message?: string };
-  links?: { traceId: string; spanId: string }[];
-}
-interface Resource {
-  attributes?: KeyValue[];
-}
-interface TracesRequest {
-  resourceSpans?: { resource?: Resource; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
-}
 interface MetricsRequest {
-  resourceMetrics?: { resource?: Resource; scopeMetrics?: { metrics?: { name: string }[] }[] }[];
+  resourceMetrics?: {
+    resource?: OtlpResource;
+    scopeMetrics?: { metrics?: { name: string }[] }[];
+  }[];
 }
-
-const valueOf = (value: AnyValue): string | number | boolean =>
-  value.stringValue ??
-  (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue ?? ''));
-
-const attributesOf = (attributes: KeyValue[] = []): Record<string, string | number | boolean> =>
-  Object.fromEntries(attributes.map(({ key, value }) => [key, valueOf(value)]));
-
-const serviceOf = (resource: Resource | undefined): string =>
-  String(attributesOf(resource?.attributes)['service.name'] ?? '');
 
 async function readJson<T>(request: IncomingMessage): Promise<T> {
   const chunks: Buffer[] = [];
@@ -84,30 +44,10 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metrics: ReceivedMetric[] = [];
   const server = createServer((request, response) => {
-    readJson<TracesRequest & MetricsRequest>(request)
+    readJson<OtlpTracesRequest & MetricsRequest>(request)
       .then((body) => {
         if (request.url === '/v1/traces') {
-          for (const resourceSpans of body.resourceSpans ?? []) {
-            const service = serviceOf(resourceSpans.resource);
-            for (const span of (resourceSpans.scopeSpans ?? []).flatMap((scope) => scope.spans ?? [])) {
-              spans.push({
-                traceId: span.traceId,
-                spanId: span.spanId,
-                parentSpanId: span.parentSpanId || undefined,
-                name: span.name,
-                kind: span.kind,
-                service,
-                startTimeUnixNano: span.startTimeUnixNano,
-                endTimeUnixNano: span.endTimeUnixNano,
-                attributes: attributesOf(span.attributes),
-                status: {
-                  code: span.status?.code ?? 0,
-                  ...(span.status?.message && { message: span.status.message }),
-                },
-                links: span.links ?? [],
-              });
-            }
-          }
+          spans.push(...spansOf(body));
         } else if (request.url === '/v1/metrics') {
           for (const resourceMetrics of body.resourceMetrics ?? []) {
             const service = serviceOf(resourceMetrics.resource);

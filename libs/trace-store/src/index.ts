@@ -1,0 +1,3 @@
+export * from './trace-dir';
+export * from './trace-receiver';
+export * from './traces-cli';
