@@ -44,7 +44,7 @@ export function createEmailService({ config, pool, kafka, logger }: EmailService
     emailLog,
     /** Starts consuming events and serving; resolves with the bound gRPC port. */
     async start(): Promise<number> {
-      consumer = await startEmailEventConsumer({ config, kafka, logger, notifications });
+      consumer = await startEmailEventConsumer({ config, kafka, logger, notifications, faults });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
     /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */

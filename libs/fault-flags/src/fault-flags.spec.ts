@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@shop/logger';
@@ -9,14 +9,15 @@ const REPO_FILE = join(__dirname, '../../../deploy/flags/faults.flagd.json');
 
 function fakeLogger() {
   const errors: string[] = [];
+  const warnings: string[] = [];
   const logger = {
     error: (message: string) => errors.push(message),
-    warn: () => undefined,
+    warn: (message: string) => warnings.push(message),
     info: () => undefined,
     debug: () => undefined,
     child: () => logger,
   };
-  return { logger: logger as unknown as Logger, errors };
+  return { logger: logger as unknown as Logger, errors, warnings };
 }
 
 async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
@@ -83,6 +84,69 @@ describe('fault flags', () => {
     await flags.ready;
     await expect(flags.cardDeclineShare()).resolves.toBe(0);
     expect(errors).toHaveLength(1);
+    await flags.close();
+  });
+
+  it('keeps the last good flags when the file turns schema-invalid, and logs one error saying why', async () => {
+    const { logger, errors } = fakeLogger();
+    writeFlagsFile(file, setFlag(readFlagsFile(file), 'email-consumer-delay-ms', '300'));
+    const flags = openFaultFlags({ file, logger });
+    await flags.ready;
+    await expect(flags.emailConsumerDelayMs()).resolves.toBe(300);
+
+    // Valid JSON that flagd alone would apply, turning the fault off: a state flagd does not know.
+    const broken = readFlagsFile(file) as unknown as { flags: Record<string, { state: string }> };
+    const share = broken.flags['card-decline-share'];
+    if (share) share.state = 'SOMETIMES';
+    writeFileSync(file, JSON.stringify(broken));
+    await eventually(() => Promise.resolve(errors.length > 0), 2000);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // a few more polls: still one error
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^fault flags file not applied, the flags in force stay as they were: not a valid flagd file: \/flags\/card-decline-share\/state /,
+      ),
+    ]);
+    await expect(flags.emailConsumerDelayMs()).resolves.toBe(300);
+
+    // Fixed: applied again, and a later problem is reported again.
+    writeFlagsFile(file, setFlag(readFlagsFile(REPO_FILE), 'email-consumer-delay-ms', '700'));
+    await eventually(async () => (await flags.emailConsumerDelayMs()) === 700, 2000);
+    writeFileSync(file, '{');
+    await eventually(() => Promise.resolve(errors.length === 2), 2000);
+    await flags.close();
+  });
+
+  it('refuses a fault value outside its range while running, keeping the one in force', async () => {
+    const { logger, errors } = fakeLogger();
+    const flags = openFaultFlags({ file, logger });
+    await flags.ready;
+    const tooMuch = readFlagsFile(file);
+    const poison = tooMuch.flags['email-poison-share'];
+    if (poison) Object.assign(poison, { variants: { off: 0, on: 3 }, defaultVariant: 'on' });
+    writeFileSync(file, JSON.stringify(tooMuch));
+    await eventually(() => Promise.resolve(errors.length > 0), 2000);
+    expect(errors[0]).toMatch(/email-poison-share must be between 0 and 1, not 3/);
+    await expect(flags.emailPoisonShare()).resolves.toBe(0);
+    await flags.close();
+  });
+
+  it('runs with every fault off while the file is missing, and applies it once it appears', async () => {
+    const { logger, errors, warnings } = fakeLogger();
+    const missing = join(mkdtempSync(join(tmpdir(), 'fault-flags-')), 'faults.flagd.json');
+    const flags = openFaultFlags({ file: missing, logger });
+    await flags.ready;
+    await expect(flags.cardNetworkDown()).resolves.toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/fault flags file missing, every fault is off until/)]);
+
+    // Written elsewhere and renamed in, as `npm run flags` and a ConfigMap update both do.
+    writeFileSync(
+      `${missing}.new`,
+      JSON.stringify(setFlag(readFlagsFile(REPO_FILE), 'card-network-down', 'true')),
+    );
+    renameSync(`${missing}.new`, missing);
+    await eventually(async () => (await flags.cardNetworkDown()) === true, 2000);
+    expect(errors).toEqual([]);
+    expect(warnings).toHaveLength(1);
     await flags.close();
   });
 });

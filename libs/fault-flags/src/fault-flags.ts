@@ -1,23 +1,16 @@
-import { unwatchFile, watchFile } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, unwatchFile, watchFile } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { OpenFeature, type Client, type Logger as OpenFeatureLogger } from '@openfeature/server-sdk';
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { metrics, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@shop/logger';
+import { FAULTS, type FaultName } from './faults';
+import { relayFlagsFile, type FlagsRelay } from './flags-relay';
 
-/** The faults, by flag key in deploy/flags/faults.flagd.json. Every default below means "off". */
-export const FAULTS = {
-  'card-decline-share': 0,
-  'card-latency-ms': 0,
-  'card-network-down': false,
-  'smtp-failure-share': 0,
-  'users-getuser-unavailable-share': 0,
-  'orders-slow-query-ms': 0,
-} satisfies Record<string, number | boolean>;
+export { FAULTS, type FaultName } from './faults';
 
-export type FaultName = keyof typeof FAULTS;
-
-// flagd's file mode polls the file with fs.watchFile every 5 s. Node shares one stat poller per path and
+// flagd's file mode polls its file with fs.watchFile every 5 s. Node shares one stat poller per path and
 // keeps the options of the first watcher, so watching the path first makes the provider's poll this fast
 // (and not persistent: the poll alone never keeps a stopping process alive).
 const POLL_INTERVAL_MS = 250;
@@ -31,34 +24,51 @@ export interface FaultFlags {
   smtpFailureShare(): Promise<number>;
   usersGetUserUnavailableShare(): Promise<number>;
   ordersSlowQueryMs(): Promise<number>;
-  /** Resolves once the file has been read (or failed to be): evaluations before then answer "off". */
+  emailConsumerDelayMs(): Promise<number>;
+  emailPoisonShare(): Promise<number>;
+  /** Resolves once the flags in force have been read: evaluations before then answer "off". */
   readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Opens the fault flags of `file` (flagd format), evaluated in-process and followed as the file changes.
- * Without a file every fault is off and no provider runs. A malformed file never stops the app: the flags
- * in force stay as they were (flagd keeps its last good configuration) and one error is logged.
+ * Without a file every fault is off and no provider runs. A malformed, schema-invalid or missing file never
+ * stops the app: the flags in force stay as they were (every fault off at start) and one error is logged;
+ * a file that appears or is fixed later is applied then (see relayFlagsFile).
  */
 export function openFaultFlags(options: { file: string | undefined; logger: Logger }): FaultFlags {
   if (options.file === undefined) return flagsFrom(undefined, Promise.resolve(), () => Promise.resolve());
   const file = resolve(options.file);
   const log = options.logger.child({ flagsFile: file });
+  // flagd reads a private copy that only ever holds a file that passed every check.
+  let dir: string;
+  let inForce: string;
+  let relay: FlagsRelay;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'fault-flags-'));
+    inForce = join(dir, 'in-force.flagd.json');
+    relay = relayFlagsFile(file, inForce, log);
+  } catch (error) {
+    log.error(`fault flags not followed, every fault is off: ${String(error)}`);
+    return flagsFrom(undefined, Promise.resolve(), () => Promise.resolve());
+  }
   // A domain of its own, so that the flags never replace (or get replaced by) another OpenFeature provider.
   const domain = `fault-flags-${++domains}`;
   const fastPoll = () => undefined;
-  watchFile(file, { interval: POLL_INTERVAL_MS, persistent: false }, fastPoll);
+  watchFile(inForce, { interval: POLL_INTERVAL_MS, persistent: false }, fastPoll);
   const provider = new FlagdProvider(
-    { resolverType: 'in-process', offlineFlagSourcePath: file },
+    { resolverType: 'in-process', offlineFlagSourcePath: inForce },
     providerLogger(log),
   );
   const ready = OpenFeature.setProviderAndWait(domain, provider).catch(() => {
     // Already logged by the provider (through providerLogger): the app runs with every fault off.
   });
   return flagsFrom(OpenFeature.getClient(domain), ready, async () => {
-    unwatchFile(file, fastPoll);
+    relay.stop();
+    unwatchFile(inForce, fastPoll);
     await provider.onClose();
+    rmSync(dir, { recursive: true, force: true });
   });
 }
 
@@ -76,6 +86,8 @@ function flagsFrom(client: Client | undefined, ready: Promise<void>, close: () =
     smtpFailureShare: number('smtp-failure-share'),
     usersGetUserUnavailableShare: number('users-getuser-unavailable-share'),
     ordersSlowQueryMs: number('orders-slow-query-ms'),
+    emailConsumerDelayMs: number('email-consumer-delay-ms'),
+    emailPoisonShare: number('email-poison-share'),
     ready,
     close,
   };

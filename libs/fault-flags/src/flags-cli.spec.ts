@@ -1,11 +1,13 @@
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { runFlagsCli } from './flags-cli';
 import { assertFlagdSchema, listFlags, readFlagsFile } from './flags-file';
 import { FAULTS } from './fault-flags';
 
 const REPO_FILE = join(__dirname, '../../../deploy/flags/faults.flagd.json');
+const K8S_CONFIG_MAP = join(__dirname, '../../../deploy/k8s/base/fault-flags.yaml');
 
 describe('the fault flags file in the repository', () => {
   it('passes the flagd schema, describes every flag, and has every fault off', () => {
@@ -17,6 +19,13 @@ describe('the fault flags file in the repository', () => {
       expect(flag.value).toBe(flag.off);
       expect(flag.off).toBe(FAULTS[flag.name as keyof typeof FAULTS]);
     }
+  });
+});
+
+describe('the fault flags ConfigMap of the Kubernetes manifests', () => {
+  it('holds the repository file as it is, so that a cluster starts with the same flags', () => {
+    const configMap = parse(readFileSync(K8S_CONFIG_MAP, 'utf8')) as { data: Record<string, string> };
+    expect(configMap.data['faults.flagd.json']).toBe(readFileSync(REPO_FILE, 'utf8'));
   });
 });
 
@@ -66,11 +75,31 @@ describe('npm run flags', () => {
     [['set', 'card-latency-ms', 'slow'], /card-latency-ms is a number: "slow" is not one/],
     [['set', 'card-decline-share', '1.5'], /card-decline-share must be between 0 and 1, not 1.5/],
     [['set', 'card-latency-ms', '-1'], /card-latency-ms must be between 0 and 60000, not -1/],
+    [['set', 'card-network-down', '1'], /card-network-down is a boolean: give true or false, not "1"/],
+    [['set', 'smtp-failure-share', ''], /smtp-failure-share is a number: "" is not one/],
+    [['set', 'email-poison-share', '2'], /email-poison-share must be between 0 and 1, not 2/],
+    [
+      ['set', 'email-consumer-delay-ms', '6000'],
+      /email-consumer-delay-ms must be between 0 and 5000, not 6000/,
+    ],
+    [['set', 'email-consumer-delay-ms', 'true'], /email-consumer-delay-ms is a number: "true" is not one/],
   ])('refuses %j with a clear message, leaving the file alone', (args, message) => {
     const before = readFileSync(file, 'utf8');
     expect(run(...args)).toBe(1);
     expect(err).toEqual([expect.stringMatching(message)]);
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('says what is wrong with a file it cannot use, and changes nothing', () => {
+    writeFileSync(file, '{ "flags": ');
+    expect(run('set', 'card-decline-share', '0.5')).toBe(1);
+    expect(err).toEqual([expect.stringMatching(/^not JSON: /)]);
+
+    const wrongType = readFileSync(REPO_FILE, 'utf8').replace('"off": false', '"off": 0');
+    writeFileSync(file, wrongType);
+    expect(run('list')).toBe(1);
+    expect(err[1]).toBe('card-network-down: "off" (0) is not a boolean');
+    expect(readFileSync(file, 'utf8')).toBe(wrongType);
   });
 
   it('answers an unknown command with its usage', () => {

@@ -1,5 +1,6 @@
 import { createKafka, type RunningConsumer } from './index';
 import { startConsumer, type ConsumedMessage } from './consumer';
+import type { Logger } from '@shop/logger';
 import { eventually, fastConsumerTimings, testBrokers, testLogger, uniqueTopicPrefix } from '@shop/testing';
 
 class DatabaseAway extends Error {
@@ -14,11 +15,28 @@ describe('startConsumer', () => {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
   });
 
-  const produce = async (topic: string, values: string[]) => {
+  const produce = async (topic: string, values: string[], partition?: number) => {
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages: values.map((value) => ({ key: 'same-key', value })) });
+    await producer.send({ topic, messages: values.map((value) => ({ key: 'same-key', value, partition })) });
     await producer.disconnect();
+  };
+  /** A client whose kafkajs error lines (an eachMessage that threw, a crash, a restart) are kept. */
+  const watchedKafka = () => {
+    const errors: string[] = [];
+    const recording = {
+      child: () => recording,
+      error: (_extra: unknown, message: string) => errors.push(message),
+      warn: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+    };
+    const client = createKafka({
+      brokers: testBrokers(),
+      clientId: 'consumer-spec-watched',
+      logger: recording as unknown as Logger,
+    });
+    return { client, errors };
   };
 
   it.each(['parent', 'link'] as const)(
@@ -80,4 +98,57 @@ describe('startConsumer', () => {
       .catch(() => []);
     expect(offsets.every((partition) => partition.high === '0')).toBe(true);
   });
+
+  it('waits out a long transient outage with a bounded backoff, never crashing or restarting, and loses nothing', async () => {
+    const prefix = uniqueTopicPrefix('outage');
+    const watched = watchedKafka();
+    let down = true;
+    const attemptsAt: number[] = [];
+    const handled: string[] = [];
+    consumers.push(
+      await startConsumer({
+        kafka: watched.client,
+        groupId: `${prefix}group`,
+        topics: [`${prefix}topic`],
+        deadLetterTopic: `${prefix}group.dlt`,
+        logger,
+        maxAttempts: 2,
+        initialBackoffMs: 50,
+        maxBackoffMs: 400,
+        classify: (error) => (error instanceof DatabaseAway ? 'transient' : 'unknown'),
+        ...fastConsumerTimings,
+        handle: (message) => {
+          const value = String(message.value);
+          if (down) {
+            attemptsAt.push(Date.now());
+            return Promise.reject(new DatabaseAway('connect ECONNREFUSED'));
+          }
+          handled.push(value);
+          return Promise.resolve();
+        },
+      }),
+    );
+    await produce(`${prefix}topic`, ['needs-the-database'], 0);
+    await eventually(() => expect(attemptsAt.length).toBeGreaterThan(2), 30_000);
+    await produce(`${prefix}topic`, ['queued-behind'], 1);
+    // Longer than the session timeout: a member that stopped heartbeating would be out of the group by now.
+    await new Promise((resolve) => setTimeout(resolve, fastConsumerTimings.sessionTimeoutMs + 1_000));
+
+    const gaps = attemptsAt.slice(1).map((at, index) => at - (attemptsAt[index] ?? at));
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(350); // backed off to the cap...
+    expect(Math.max(...gaps)).toBeLessThan(1_500); // ...and no further
+    // The message never went back to kafkajs: no failed eachMessage, no crash, no restart and rejoin.
+    expect(watched.errors).toEqual([]);
+
+    down = false;
+    await eventually(
+      () => expect([...handled].sort()).toEqual(['needs-the-database', 'queued-behind']),
+      10_000,
+    );
+    const offsets = await kafka
+      .admin()
+      .fetchTopicOffsets(`${prefix}group.dlt`)
+      .catch(() => []);
+    expect(offsets.every((partition) => partition.high === '0')).toBe(true);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { observeConsumerLag } from './consumer-lag';
 import { inLinkedSpan } from './linked-span';
@@ -14,9 +15,10 @@ export interface ConsumedMessage {
 }
 
 /**
- * How a failure is treated. `transient`: the world is not ready (database or peer down): retry, then
- * leave the message uncommitted so it is delivered again later; never dead-letter it. `permanent`: the
- * message itself is bad: dead-letter it at once. `unknown`: retry a few times, then dead-letter it.
+ * How a failure is treated. `transient`: the world is not ready (database or peer down): keep the message
+ * uncommitted and retry it, backing off up to `maxBackoffMs`, until it succeeds; never dead-letter it.
+ * `permanent`: the message itself is bad: dead-letter it at once. `unknown`: retry a few times, then
+ * dead-letter it.
  */
 export type FailureKind = 'transient' | 'permanent' | 'unknown';
 
@@ -28,8 +30,11 @@ export interface ConsumerOptions {
   logger: Logger;
   handle(message: ConsumedMessage): Promise<void>;
   classify?: (error: unknown) => FailureKind;
+  /** Attempts before a message whose failure is `unknown` is dead-lettered. */
   maxAttempts?: number;
   initialBackoffMs?: number;
+  /** The longest wait between two attempts; a `transient` failure is retried at this pace until it ends. */
+  maxBackoffMs?: number;
   /** Kafka's own timings; the defaults suit a real cluster, tests shorten them. */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -59,6 +64,9 @@ export const DLT_HEADERS = {
   failedAt: 'dlt-failed-at',
 } as const;
 
+// How often a message held through a backoff heartbeats: well within any session timeout.
+const HOLD_STEP_MS = 500;
+
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -69,8 +77,15 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   return result;
 }
 
+/** Thrown out of a handler that gives a message back unfinished because the consumer is stopping. */
 class RedeliverLater extends Error {
   override readonly name = 'RedeliverLater';
+}
+
+/** What a handler may do while it holds a message; kafkajs hands these to `eachMessage` and `eachBatch`. */
+interface Holding {
+  /** Tells the group this member is alive; throws when a rebalance took the partition away. */
+  heartbeat(): Promise<void>;
 }
 
 /**
@@ -81,6 +96,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   const classify = options.classify ?? (() => 'unknown');
   const maxAttempts = options.maxAttempts ?? 5;
   const initialBackoffMs = options.initialBackoffMs ?? 200;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const logger = options.logger.child({ component: 'consumer', groupId: options.groupId });
   let stopping = false;
 
@@ -115,33 +131,52 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         },
       ],
     });
+    trace.getActiveSpan()?.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: `dead-lettered to ${options.deadLetterTopic} after ${attempts} attempts: ${failure.message}`,
+    });
     logger.error(
       { err: failure, topic: message.topic, partition: message.partition, offset: message.offset, attempts },
       'message dead-lettered',
     );
   };
 
-  const handleWithRetries = async (message: ConsumedMessage): Promise<void> => {
+  // Waits `ms` while keeping the group membership alive, so that a long wait is never taken for a dead member.
+  const holdFor = async (ms: number, holding: Holding): Promise<void> => {
+    for (let left = ms; left > 0 && !stopping; left -= HOLD_STEP_MS) {
+      await sleep(Math.min(left, HOLD_STEP_MS));
+      await holding.heartbeat();
+    }
+  };
+
+  const handleWithRetries = async (message: ConsumedMessage, holding: Holding): Promise<void> => {
+    // The message's processing span: each failed attempt is recorded on it, so that a trace shows the
+    // retries, and a message given up on (dead-lettered) ends it in ERROR.
+    const span = trace.getActiveSpan();
     for (let attempt = 1; ; attempt++) {
       try {
         await options.handle(message);
         return;
       } catch (error) {
+        span?.recordException(error instanceof Error ? error : String(error));
         const kind = classify(error);
         if (kind === 'permanent') return deadLetter(message, error, attempt);
-        if (attempt >= maxAttempts) {
-          if (kind === 'unknown') return deadLetter(message, error, attempt);
-          // Transient: leave it uncommitted; kafkajs backs off and delivers it again.
-          throw new RedeliverLater(`redelivering after ${attempt} attempts: ${String(error)}`, {
-            cause: error,
-          });
-        }
-        logger.warn(
-          { err: error, attempt, offset: message.offset, topic: message.topic },
-          'handling failed, retrying',
-        );
+        if (kind === 'unknown' && attempt >= maxAttempts) return deadLetter(message, error, attempt);
         if (stopping) throw new RedeliverLater('stopping', { cause: error });
-        await sleep(Math.min(initialBackoffMs * 2 ** (attempt - 1), 5_000));
+        // A transient failure keeps the message in hand, however long the outage, retried with a bounded
+        // backoff while the member heartbeats. kafkajs hands out one fetch's batches together, so the rest
+        // of that fetch waits too: with a dependency away they would fail alike. Giving the message back
+        // to kafkajs instead makes it retry the whole fetch and, after its retries, restart the consumer:
+        // a rejoin, a rebalance for every member and the same failure again, as long as the outage lasts.
+        const backoffMs = Math.min(initialBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
+        logger.warn(
+          { err: error, attempt, backoffMs, offset: message.offset, topic: message.topic, kind },
+          kind === 'transient' && attempt >= maxAttempts
+            ? 'handling failed on a dependency that is away, waiting for it'
+            : 'handling failed, retrying',
+        );
+        await holdFor(backoffMs, holding);
+        if (stopping) throw new RedeliverLater('stopping', { cause: error });
       }
     }
   };
@@ -169,7 +204,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         for (const message of batch.messages) {
           if (!fetched.isRunning() || fetched.isStale()) return;
           const consumed = toConsumed(batch.topic, batch.partition, message);
-          await inLinkedSpan(consumed, () => handleWithRetries(consumed));
+          await inLinkedSpan(consumed, () =>
+            handleWithRetries(consumed, { heartbeat: () => fetched.heartbeat() }),
+          );
           fetched.resolveOffset(message.offset);
           await fetched.heartbeat();
         }
@@ -178,8 +215,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   } else {
     await consumer.run({
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: ({ topic, partition, message }) =>
-        handleWithRetries(toConsumed(topic, partition, message)),
+      eachMessage: (payload) =>
+        handleWithRetries(toConsumed(payload.topic, payload.partition, payload.message), {
+          heartbeat: () => payload.heartbeat(),
+        }),
     });
   }
 

@@ -1,9 +1,11 @@
+import type { FaultFlags } from '@shop/fault-flags';
 import { consumerGroup, topicName, type RunningConsumer } from '@shop/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@shop/logger';
 import { startEventConsumer } from '@shop/messaging';
 import type { EmailConfig } from '../../config';
 import type { NotificationUseCases } from '../../domain/notifications';
+import { withInjectedFaults } from './injected-faults';
 
 export const CONSUMER_GROUP = 'email-service';
 
@@ -12,6 +14,7 @@ export interface EmailEventConsumerDeps {
   kafka: Kafka;
   logger: Logger;
   notifications: NotificationUseCases;
+  faults: Pick<FaultFlags, 'emailConsumerDelayMs' | 'emailPoisonShare'>;
 }
 
 /**
@@ -23,22 +26,24 @@ export function startEmailEventConsumer({
   kafka,
   logger,
   notifications,
+  faults,
 }: EmailEventConsumerDeps): Promise<RunningConsumer> {
+  const injected = { faults };
   return startEventConsumer({
     kafka,
     logger,
     ...consumerGroup(config, CONSUMER_GROUP),
     topics: [topicName(config, 'userEvents'), topicName(config, 'orderEvents')],
     handlers: {
-      'users.v1.UserRegistered': async (event) => {
+      'users.v1.UserRegistered': withInjectedFaults(async (event) => {
         await notifications.welcome(event.eventId, event.payload);
-      },
-      'orders.v1.OrderConfirmed': async (event) => {
+      }, injected),
+      'orders.v1.OrderConfirmed': withInjectedFaults(async (event) => {
         await notifications.orderConfirmed(event.eventId, event.payload);
-      },
-      'orders.v1.OrderCancelled': async (event) => {
+      }, injected),
+      'orders.v1.OrderCancelled': withInjectedFaults(async (event) => {
         await notifications.orderCancelled(event.eventId, event.payload);
-      },
+      }, injected),
     },
   });
 }
