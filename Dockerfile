@@ -6,6 +6,7 @@
 #
 # build    the whole workspace (npm ci), then Nx bundles the one app to dist/apps/$APP: main.js,
 #          telemetry.js and a package.json + package-lock.json that list its production dependencies
+#          (and, for the gateway, the storefront's static build in storefront/)
 # deps     installs exactly those production dependencies, nothing else (no dev tools, no sources)
 # runtime  Node, the bundle and its node_modules, owned by root and run as the unprivileged `node` user
 #
@@ -31,6 +32,12 @@ RUN test -n "${APP}" || { echo 'APP is not set: build with --build-arg APP=<app>
 RUN npx nx build "${APP}" --outputStyle=static \
  && test -f "dist/apps/${APP}/main.js" \
  && test -f "dist/apps/${APP}/package-lock.json"
+# The gateway serves the storefront: its static build goes into the gateway's image, beside main.js.
+RUN if [ "${APP}" = gateway ]; then \
+      npx nx build storefront --outputStyle=static \
+      && test -f dist/apps/storefront/index.html \
+      && mv dist/apps/storefront "dist/apps/${APP}/storefront"; \
+    fi
 
 FROM ${NODE_IMAGE} AS deps
 ARG APP
@@ -47,6 +54,8 @@ LABEL org.opencontainers.image.title="shop ${APP}" \
       org.opencontainers.image.licenses="MIT"
 # Read by the health probe only (which port, which protocol); the app itself is configured by its env.
 ENV SHOP_APP=${APP}
+# Read by the gateway only: where its image keeps the storefront's build.
+ENV STOREFRONT_DIR=/app/storefront
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /workspace/dist/apps/${APP}/ ./

@@ -8,9 +8,9 @@ module.exports = {
   transform: {
     '^.+\\.m?[tj]s$': ['ts-jest', { tsconfig: `${__dirname}/tsconfig.spec.json` }],
   },
-  // Some dependencies ship ESM only (typebox, and cookie and content-disposition under Fastify's
-  // plugins); they are transpiled like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|typebox|content-disposition)/)'],
+  // Some dependencies ship ESM only (typebox, eventsource-parser, and cookie and content-disposition under
+  // Fastify's plugins); they are transpiled like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|typebox|content-disposition|eventsource-parser)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
   // Checks Postgres and starts the Kafka-protocol broker, once per run (see libs/testing).

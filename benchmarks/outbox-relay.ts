@@ -66,8 +66,8 @@ const MAX_WRITERS = 8;
 const orderCreated = (orderId: string) => ({
   orderId,
   userId: '6d1f7c2e-0000-4000-8000-000000000001',
-  items: [{ sku: 'BOOK-42', quantity: 2, unitPriceCents: 1250 }],
-  totalCents: 2500,
+  items: [{ sku: 'beans-huila', quantity: 2, unitPriceCents: 1290 }],
+  totalCents: 2580,
   currency: 'EUR',
   paymentMethod: 'pm_card_visa',
   customerEmail: 'ada@example.com',

@@ -39,8 +39,7 @@ export interface LoadTiming {
 }
 
 const ORDER_BODY = JSON.stringify({
-  items: [{ sku: 'BOOK-42', quantity: 2, unitPriceCents: 1250 }],
-  currency: 'EUR',
+  items: [{ sku: 'beans-huila', quantity: 2 }],
   paymentMethod: 'pm_card_visa',
 });
 

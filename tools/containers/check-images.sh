@@ -139,6 +139,11 @@ for app in "${apps[@]}"; do
     'test -f main.js && test -f telemetry.js && test -d node_modules/@grpc/grpc-js &&
      for dev in typescript jest nx esbuild eslint tsx; do test ! -e "node_modules/$dev" || { echo "dev dependency $dev in the image"; exit 1; }; done' \
     || fail "$app image content"
+  if [[ $app == gateway ]]; then
+    "${podman[@]}" run --rm --no-healthcheck "${run_opts[@]}" --entrypoint /bin/sh "shop/$app:$tag" -c \
+      'test -f "$STOREFRONT_DIR/index.html" && ls "$STOREFRONT_DIR"/assets/*.js >/dev/null' \
+      || fail "gateway image has no storefront build in \$STOREFRONT_DIR"
+  fi
 done
 
 # --- run --------------------------------------------------------------------------------------------

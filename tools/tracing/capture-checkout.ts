@@ -22,7 +22,7 @@ import {
   untilSpansStopArriving,
   type Checkout,
 } from '../../apps/shop-e2e/src/trace-checkout';
-import { renderTraceTree } from '../../apps/shop-e2e/src/trace-tree';
+import { renderTraceTree } from '@shop/trace-tree';
 
 const GUIDE = join(WORKSPACE_ROOT, 'docs', 'tracing.md');
 const TRACES = join(WORKSPACE_ROOT, 'docs', 'traces');

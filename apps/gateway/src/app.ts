@@ -6,12 +6,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { GatewayConfig } from './config';
 import type { GrpcClients } from './grpc-clients';
+import type { OrderStatusHub } from './order-events/order-status-hub';
 import { registerAuth } from './plugins/auth';
+import { browserTelemetryOptions, browserTelemetryRoutes } from './plugins/browser-telemetry';
 import { registerErrorHandling } from './plugins/errors';
 import { registerOpenApi } from './plugins/openapi';
+import { storefrontRoutes } from './plugins/storefront';
 import { authRoutes } from './routes/auth';
+import { emailRoutes } from './routes/emails';
 import { healthRoutes } from './routes/health';
+import { orderEventRoutes } from './routes/order-events';
 import { orderRoutes } from './routes/orders';
+import { productRoutes } from './routes/products';
 import { userRoutes } from './routes/users';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -24,13 +30,20 @@ export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   clients: GrpcClients;
+  /** Where the order events this replica hears arrive (main.ts feeds it from Kafka; tests directly). */
+  orderEvents: OrderStatusHub;
 }
 
 /**
  * Builds the gateway without listening: `app.inject()` exercises it in-process, `app.listen()` serves.
  * Closing it does not close the gRPC clients, which the caller owns.
  */
-export async function buildGateway({ config, logger, clients }: GatewayDeps): Promise<FastifyInstance> {
+export async function buildGateway({
+  config,
+  logger,
+  clients,
+  orderEvents,
+}: GatewayDeps): Promise<FastifyInstance> {
   // The pino logger is typed as Fastify's base logger, so that plugins typed for any Fastify fit.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
@@ -80,6 +93,11 @@ export async function buildGateway({ config, logger, clients }: GatewayDeps): Pr
     await api.register(userRoutes, { users: clients.users, authenticate });
     await api.register(authRoutes, { users: clients.users });
     await api.register(orderRoutes, { orders: clients.orders, authenticate });
+    await api.register(productRoutes, { catalog: clients.catalog });
+    await api.register(orderEventRoutes, { orders: clients.orders, authenticate, hub: orderEvents, config });
+    await api.register(emailRoutes, { users: clients.users, email: clients.email, authenticate });
   });
+  await app.register(browserTelemetryRoutes, browserTelemetryOptions(config));
+  await app.register(storefrontRoutes, { root: config.STOREFRONT_DIR, jaegerUiUrl: config.JAEGER_UI_URL });
   return app;
 }

@@ -1,4 +1,4 @@
-import { emailV1, ordersV1, paymentsV1, usersV1 } from '@shop/contracts';
+import { catalogV1, emailV1, ordersV1, paymentsV1, usersV1 } from '@shop/contracts';
 import { createClient, HealthClient, serviceFullName } from '@shop/grpc';
 import type { GatewayConfig } from './config';
 
@@ -25,6 +25,9 @@ export function createGrpcClients(config: GatewayConfig) {
 
   const users = createClient(usersV1.UsersServiceClient, config.USERS_SERVICE_ADDRESS, api);
   const orders = createClient(ordersV1.OrdersServiceClient, config.ORDERS_SERVICE_ADDRESS, api);
+  // The orders service serves the catalog too.
+  const catalog = createClient(catalogV1.CatalogServiceClient, config.ORDERS_SERVICE_ADDRESS, api);
+  const email = createClient(emailV1.EmailServiceClient, config.EMAIL_SERVICE_ADDRESS, api);
   const healthTargets: Record<DownstreamName, HealthTarget> = {
     users: healthOf(config.USERS_SERVICE_ADDRESS, usersV1.UsersServiceService),
     orders: healthOf(config.ORDERS_SERVICE_ADDRESS, ordersV1.OrdersServiceService),
@@ -35,10 +38,14 @@ export function createGrpcClients(config: GatewayConfig) {
   return {
     users,
     orders,
+    catalog,
+    email,
     health: healthTargets,
     close(): void {
       users.close();
       orders.close();
+      catalog.close();
+      email.close();
       for (const target of Object.values(healthTargets)) target.client.close();
     },
   };

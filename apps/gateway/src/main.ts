@@ -4,6 +4,8 @@ import { createLogger } from '@shop/logger';
 import { buildGateway } from './app';
 import { gatewayConfigSchema } from './config';
 import { createGrpcClients } from './grpc-clients';
+import { listenToOrderEvents } from './order-events/order-event-listener';
+import { createOrderStatusHub } from './order-events/order-status-hub';
 
 const SERVICE = 'gateway';
 
@@ -11,7 +13,13 @@ runMain(async () => {
   const config = loadConfig(gatewayConfigSchema);
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const clients = createGrpcClients(config);
-  const app = await buildGateway({ config, logger, clients });
+  const orderEvents = createOrderStatusHub((error) =>
+    logger.error({ err: error }, 'an order stream failed to take a change'),
+  );
+  const app = await buildGateway({ config, logger, clients, orderEvents });
+  // Not awaited: the broker being away delays live updates (the streams re-read the order meanwhile),
+  // it never keeps the API from serving.
+  const listener = listenToOrderEvents(config, orderEvents, logger);
   await app.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT });
   handleShutdown({
     logger,
@@ -21,10 +29,12 @@ runMain(async () => {
       // Requests still running after the grace period lose their connection rather than hold the stop.
       const cutOff = setTimeout(() => app.server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
       try {
+        // Open order streams end at preClose, so they never hold the stop.
         await app.close();
       } finally {
         clearTimeout(cutOff);
       }
+      await listener.stop();
       clients.close();
     },
   });

@@ -38,8 +38,7 @@ describe('gateway: when the services behind it cannot be reached', () => {
         url: '/v1/orders',
         headers: { ...bearer(), 'idempotency-key': 'order-1' },
         payload: {
-          items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 100 }],
-          currency: 'EUR',
+          items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 1_900 }],
           paymentMethod: 'pm_card_visa',
         },
       }),
@@ -49,6 +48,8 @@ describe('gateway: when the services behind it cannot be reached', () => {
       () => ({ method: 'GET', url: '/v1/orders/0e7c1f7e-6a0b-4c6e-9d33-0b8f3f3d2a11', headers: bearer() }),
     ],
     ['list orders', () => ({ method: 'GET', url: '/v1/orders?limit=10', headers: bearer() })],
+    ['list the products', () => ({ method: 'GET', url: '/v1/products' })],
+    ['read a product', () => ({ method: 'GET', url: '/v1/products/milk-jug' })],
   ] as const)(
     'a valid request to %s is answered 503 UNAVAILABLE, never 500, without internal addresses',
     async (_label, request) => {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { loadConfig } from '@shop/config';
-import { testLogger, testSigningKeys } from '@shop/testing';
+import { testBrokers, testLogger, testSigningKeys } from '@shop/testing';
 import { createSigner } from 'fast-jwt';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
 import { gatewayConfigSchema } from '../src/config';
 import { createGrpcClients } from '../src/grpc-clients';
+import { createOrderStatusHub, type OrderStatusHub } from '../src/order-events/order-status-hub';
 
 /**
  * Where every downstream address of a test gateway points: a local port that accepts TCP connections,
@@ -33,6 +34,8 @@ async function startUnreachableDownstream() {
 
 export interface TestGateway {
   app: FastifyInstance;
+  /** The hub the order streams listen to; a test publishes the order events to it. */
+  orderEvents: OrderStatusHub;
   /** How many connections the gateway opened to its downstream services so far. */
   downstreamConnections(): number;
   /** A valid access token for `userId`, signed like the users service signs them. */
@@ -52,12 +55,16 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     PAYMENTS_SERVICE_ADDRESS: downstream.address,
     EMAIL_SERVICE_ADDRESS: downstream.address,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
+    // Named, never contacted: buildGateway starts no Kafka listener (main.ts does).
+    KAFKA_BROKERS: testBrokers().join(','),
     ...env,
   });
   const clients = createGrpcClients(config);
+  const logger = testLogger('gateway');
+  const orderEvents = createOrderStatusHub((error) => logger.error({ err: error }, 'listener failed'));
   let app: FastifyInstance;
   try {
-    app = await buildGateway({ config, logger: testLogger('gateway'), clients });
+    app = await buildGateway({ config, logger, clients, orderEvents });
     await app.ready();
   } catch (error) {
     clients.close();
@@ -78,6 +85,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 
   return {
     app,
+    orderEvents,
     downstreamConnections: downstream.connections,
     token: (claims = {}) => sign(claims),
     tokenWith: (options) => sign({}, options),

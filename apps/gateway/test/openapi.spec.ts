@@ -48,6 +48,10 @@ describe('gateway: API documentation', () => {
     ['post', '/v1/orders', true],
     ['get', '/v1/orders', true],
     ['get', '/v1/orders/{id}', true],
+    ['get', '/v1/orders/{id}/events', true],
+    ['get', '/v1/users/me/emails', true],
+    ['get', '/v1/products', false],
+    ['get', '/v1/products/{sku}', false],
     ['get', '/healthz', false],
     ['get', '/readyz', false],
   ] as const;
@@ -69,9 +73,12 @@ describe('gateway: API documentation', () => {
     expect(statuses.some((status) => status.startsWith('2'))).toBe(true);
     // Liveness has no failure to document: it answers 200 for as long as the process runs.
     if (path !== '/healthz') expect(statuses.some((status) => /^[45]/.test(status))).toBe(true);
-    for (const response of Object.values(operation?.responses ?? {})) {
+    for (const [status, response] of Object.entries(operation?.responses ?? {})) {
       expect(typeof response.description).toBe('string');
-      expect(response.content?.['application/json']?.schema).toBeDefined();
+      // The order's live status is a stream of events; its errors are JSON like every other.
+      const mediaType =
+        path.endsWith('/events') && status === '200' ? 'text/event-stream' : 'application/json';
+      expect(response.content?.[mediaType]?.schema).toBeDefined();
     }
     if (authenticated) {
       expect(statuses).toContain('401');

@@ -21,8 +21,7 @@ describe('gateway: requests refused before any service is called', () => {
   });
 
   const validOrder = {
-    items: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 1_250 }],
-    currency: 'EUR',
+    items: [{ sku: 'beans-huila', quantity: 2, unitPriceCents: 1_290 }],
     paymentMethod: 'pm_card_visa',
   };
 
@@ -122,18 +121,30 @@ describe('gateway: requests refused before any service is called', () => {
     it.each([
       [
         'wrong types',
-        { ...validOrder, currency: 978, items: [{ sku: 'SKU-1', quantity: '2', unitPriceCents: 1_250 }] },
-        ['currency', 'items[0].quantity'],
+        { ...validOrder, currency: 978, items: [{ sku: 42, quantity: '2', unitPriceCents: '12.90' }] },
+        ['currency', 'items[0].sku', 'items[0].quantity', 'items[0].unitPriceCents'],
       ],
-      ['missing fields', {}, ['items', 'currency', 'paymentMethod']],
+      ['missing fields', {}, ['items', 'paymentMethod']],
+      ['an item without a sku', { ...validOrder, items: [{ quantity: 1 }] }, ['items[0].sku']],
+      ['an item without a quantity', { ...validOrder, items: [{ sku: 'milk-jug' }] }, ['items[0].quantity']],
+      [
+        'a sku no product could have',
+        { ...validOrder, items: [{ sku: '../milk-jug', quantity: 1 }] },
+        ['items[0].sku'],
+      ],
       [
         'a negative quantity',
-        { ...validOrder, items: [{ sku: 'SKU-1', quantity: -1, unitPriceCents: 1_250 }] },
+        { ...validOrder, items: [{ sku: 'milk-jug', quantity: -1 }] },
         ['items[0].quantity'],
       ],
       [
         'a fractional price',
-        { ...validOrder, items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 12.5 }] },
+        { ...validOrder, items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 12.5 }] },
+        ['items[0].unitPriceCents'],
+      ],
+      [
+        'an expected price of 0',
+        { ...validOrder, items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 0 }] },
         ['items[0].unitPriceCents'],
       ],
       ['no items', { ...validOrder, items: [] }, ['items']],
@@ -142,7 +153,7 @@ describe('gateway: requests refused before any service is called', () => {
       ['an unknown field', { ...validOrder, coupon: 'FREE' }, ['coupon']],
       [
         'an unknown field in an item',
-        { ...validOrder, items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 1, discount: 1 }] },
+        { ...validOrder, items: [{ sku: 'milk-jug', quantity: 1, discount: 1 }] },
         ['items[0].discount'],
       ],
     ])('for %s', async (_label, payload, fields) => {
@@ -190,6 +201,9 @@ describe('gateway: requests refused before any service is called', () => {
       ['/v1/orders?limit=0', 'limit'],
       ['/v1/orders?limit=101', 'limit'],
       ['/v1/orders?limit=ten', 'limit'],
+      ['/v1/products/-milk-jug', 'sku'],
+      ['/v1/products/milk%20jug', 'sku'],
+      [`/v1/products/${'a'.repeat(65)}`, 'sku'],
     ])('for GET %s', async (url, field) => {
       const response = await gateway.app.inject({
         method: 'GET',

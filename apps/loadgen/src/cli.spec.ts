@@ -19,6 +19,7 @@ describe('command line', () => {
       users: 20,
       arrival: 'constant',
       declineShare: 0.1,
+      settle: 'stream',
       pollIntervalMs: 25,
       maxInFlight: 1000,
     });
@@ -55,6 +56,12 @@ describe('command line', () => {
     expect(run(['--scenario=checkout', ...stepFlags]).steps).not.toHaveProperty('sloSettleP99Ms');
   });
 
+  it('waits for orders over their event streams unless told to poll', () => {
+    const base = ['--scenario=checkout', '--rate=5', '--duration=1s'];
+    expect(run([...base, '--settle=poll']).settle).toBe('poll');
+    expect(run([...base, '--settle', 'stream']).settle).toBe('stream');
+  });
+
   it('reads a mix', () => {
     expect(
       run(['--scenario', 'mixed', '--rate', '5', '--duration', '1', '--mix', 'browse=1,signup=3']).mix,
@@ -73,6 +80,10 @@ describe('command line', () => {
     [['--scenario', 'checkout', '--step-from', '5'], /step mode needs --step-to/],
     [['--scenario', 'checkout', '--rate', '5', '--duration', '1s', '--arrival', 'burst'], /--arrival takes/],
     [['--scenario', 'checkout', '--rate', '5', '--duration', '1s', '--bogus'], /Unknown option/],
+    [
+      ['--scenario=checkout', '--rate=5', '--duration=1s', '--settle=sometimes'],
+      /--settle takes one of stream, poll/,
+    ],
     [
       ['--scenario=browse', ...stepFlags, '--slo-settle-p99=3000'],
       /needs --scenario checkout or mixed.*"browse"/,

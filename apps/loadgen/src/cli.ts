@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARRIVAL_PROCESSES, type ArrivalProcess } from './arrival';
 import type { LoadTestOptions } from './load-test';
-import { DEFAULT_MIX, SCENARIO_NAMES, settlesOrders, type Mix, type ScenarioName } from './scenarios';
+import {
+  DEFAULT_MIX,
+  SCENARIO_NAMES,
+  SETTLE_MODES,
+  settlesOrders,
+  type Mix,
+  type ScenarioName,
+  type SettleMode,
+} from './scenarios';
 
 export const USAGE = `Usage: npm run loadtest -- --scenario NAME (--rate N --duration D | --step-from N --step-to N --step-by N --step-duration D --slo-p99 MS) [options]
 
@@ -23,7 +31,10 @@ latency, and each latency is measured from the request's intended start.
   --seed N               seed of the Poisson gaps and the random choices (default 1)
   --mix SPEC             mixed scenario weights (default browse=70,checkout=25,signup=5)
   --decline-share F      checkout: share of orders paid with a declined card, 0..1 (default 0.1)
-  --poll-interval D      checkout: how often a young order is polled until it settles (default 25ms;
+  --settle MODE          checkout: how an order's outcome is awaited: stream (default; its event stream,
+                         GET /v1/orders/{id}/events, one request per order) | poll (GET the order until
+                         it is final)
+  --poll-interval D      checkout with --settle poll: how often a young order is polled (default 25ms;
                          older orders every tenth of their age, at most once a second)
   --settle-timeout D     checkout: give up on an order after this long (default 30s)
   --request-timeout D    per request (default 10s)
@@ -101,6 +112,7 @@ export function parseCommandLine(args: readonly string[]): Command {
         seed: { type: 'string', default: '1' },
         mix: { type: 'string' },
         'decline-share': { type: 'string', default: '0.1' },
+        settle: { type: 'string', default: 'stream' },
         'poll-interval': { type: 'string', default: '25ms' },
         'settle-timeout': { type: 'string', default: '30s' },
         'request-timeout': { type: 'string', default: '10s' },
@@ -126,6 +138,9 @@ export function parseCommandLine(args: readonly string[]): Command {
   const arrival = values.arrival;
   if (!ARRIVAL_PROCESSES.includes(arrival as ArrivalProcess))
     throw new UsageError(`--arrival takes one of ${ARRIVAL_PROCESSES.join(', ')}; got "${arrival}"`);
+  const settle = values.settle;
+  if (!SETTLE_MODES.includes(settle as SettleMode))
+    throw new UsageError(`--settle takes one of ${SETTLE_MODES.join(', ')}; got "${settle}"`);
   let target: URL;
   try {
     target = new URL(values.target);
@@ -189,6 +204,7 @@ export function parseCommandLine(args: readonly string[]): Command {
     seed: parseNumber(values.seed, '--seed', Number.isInteger, 'a whole number'),
     mix,
     declineShare,
+    settle: settle as SettleMode,
     pollIntervalMs: parseDuration(values['poll-interval'], '--poll-interval'),
     settleTimeoutMs: parseDuration(values['settle-timeout'], '--settle-timeout'),
     requestTimeoutMs: parseDuration(values['request-timeout'], '--request-timeout'),

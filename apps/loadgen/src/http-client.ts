@@ -3,8 +3,9 @@
  * sockets (an open model needs one connection per request in flight), a deadline per request, and
  * failures turned into values rather than exceptions.
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { readServerSentEvents, type ServerSentEvent } from '@shop/event-stream';
 
 export interface HttpResponse {
   status: number;
@@ -19,8 +20,21 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** How a followed event stream went: its HTTP status, or a failure; `stopped` when the reader had enough. */
+export type StreamResult = { ok: true; status: number; stopped: boolean } | { ok: false; errorKind: string };
+
+export interface StreamOptions {
+  token?: string;
+  /** Gives up after this long, the whole stream included (not the per-request timeout). */
+  timeoutMs: number;
+  /** Each event as it arrives; `true` stops reading and hangs up. */
+  onEvent(event: ServerSentEvent): boolean;
+}
+
 export interface HttpClient {
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
+  /** A GET of Server-Sent Events, read until the server ends it or `onEvent` says stop. */
+  stream(path: string, options: StreamOptions): Promise<StreamResult>;
   close(): void;
 }
 
@@ -87,5 +101,57 @@ export function createHttpClient(baseUrl: string, timeoutMs: number): HttpClient
       req.end(payload);
     });
 
-  return { request, close: () => agent.destroy() };
+  const stream = (path: string, options: StreamOptions) =>
+    new Promise<StreamResult>((resolve) => {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+      let settled = false;
+      const finish = (result: StreamResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        resolve(result);
+      };
+      const read = async (res: IncomingMessage) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return finish({ ok: true, status: res.statusCode ?? 0, stopped: false });
+        }
+        for await (const event of readServerSentEvents(res)) {
+          if (options.onEvent(event)) {
+            finish({ ok: true, status: 200, stopped: true });
+            // The rest of the stream is not wanted: the connection goes rather than back to the pool.
+            req.destroy();
+            return;
+          }
+        }
+        finish({ ok: true, status: 200, stopped: false });
+      };
+      // No socket timeout: an open stream is quiet between events and heartbeats by design.
+      const req = send(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: `${prefix}${path}`,
+          headers,
+          agent,
+        },
+        (res) => {
+          read(res).catch((error: NodeJS.ErrnoException) =>
+            finish({ ok: false, errorKind: error.code ?? 'stream error' }),
+          );
+        },
+      );
+      const deadline = setTimeout(() => {
+        finish({ ok: false, errorKind: 'timeout' });
+        req.destroy();
+      }, options.timeoutMs);
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        finish({ ok: false, errorKind: error.code ?? error.message }),
+      );
+      req.end();
+    });
+
+  return { request, stream, close: () => agent.destroy() };
 }

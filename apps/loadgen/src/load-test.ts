@@ -20,6 +20,7 @@ import {
   type Scenario,
   type ScenarioEnv,
   type ScenarioName,
+  type SettleMode,
 } from './scenarios';
 
 /** The rates to step through and the SLO each step is held to (`sloSettleP99Ms` only with settle figures). */
@@ -45,6 +46,8 @@ export interface LoadTestOptions {
   seed?: number;
   mix?: Mix;
   declineShare?: number;
+  /** How checkouts wait for the outcome (default `stream`). */
+  settle?: SettleMode;
   pollIntervalMs?: number;
   settleTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -110,6 +113,11 @@ function scenarioEnv(
       metrics.recordPoll(result.ok && result.response.status === 200);
       return result;
     },
+    async watch(path, options) {
+      const result = await http.stream(path, options);
+      metrics.recordStream(result.ok && result.status === 200);
+      return result;
+    },
     users: scenario.users,
     random: scenario.random,
     uniqueId: () => `${scenario.runId}-${++counter}`,
@@ -140,6 +148,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     );
   const checkoutOptions = {
     declineShare: options.declineShare ?? 0.1,
+    settle: options.settle ?? 'stream',
     pollIntervalMs: options.pollIntervalMs ?? 25,
     settleTimeoutMs: options.settleTimeoutMs ?? 30_000,
   };

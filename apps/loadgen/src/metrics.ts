@@ -21,6 +21,9 @@ export interface SettleCounts {
   timedOut: number;
   pollRequests: number;
   pollErrors: number;
+  /** Order streams opened to wait for the outcome (`--settle stream`), and those that failed. */
+  streams: number;
+  streamErrors: number;
 }
 
 export interface OperationMetrics {
@@ -66,6 +69,8 @@ const emptySettleCounts = (): SettleCounts => ({
   timedOut: 0,
   pollRequests: 0,
   pollErrors: 0,
+  streams: 0,
+  streamErrors: 0,
 });
 
 const increment = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -178,6 +183,12 @@ export function createMetrics(runStartAt: number) {
       const counts = current().settleCounts;
       counts.pollRequests++;
       if (!ok) counts.pollErrors++;
+    },
+
+    recordStream(ok: boolean): void {
+      const counts = current().settleCounts;
+      counts.streams++;
+      if (!ok) counts.streamErrors++;
     },
 
     recordSettle(outcome: SettleOutcome): void {

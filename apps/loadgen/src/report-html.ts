@@ -55,7 +55,7 @@ function summaryTable(report: LoadReport): string {
     rows.push([
       'orders settled',
       `${s.settled} (${s.confirmed} confirmed, ${s.cancelled} cancelled, ${s.unexpected} unexpected, ` +
-        `${s.timedOut} timed out; ${s.pollRequests} polls)`,
+        `${s.timedOut} timed out; ${s.streams} streams, ${s.pollRequests} polls)`,
     ]);
   }
   if (report.step) {

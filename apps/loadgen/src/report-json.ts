@@ -40,7 +40,7 @@ export interface PhaseReport {
   latencyMs: LatencySummary;
   /** How late the generator sent requests: near zero unless it was overloaded. */
   startLagMs: LatencySummary;
-  /** Checkout: from the order's intended start to the first poll that saw it CONFIRMED or CANCELLED. */
+  /** Checkout: from the order's intended start to the event (or poll) that first showed it final. */
   settleMs?: LatencySummary;
   settle?: SettleCounts;
   operations: Record<string, OperationReport>;
@@ -100,6 +100,8 @@ export function phaseReport(phases: readonly PhaseMetrics[], withSettle: boolean
     timedOut: 0,
     pollRequests: 0,
     pollErrors: 0,
+    streams: 0,
+    streamErrors: 0,
   };
   const errorKinds: Record<string, number> = {};
   const operations = new Map<string, { latency: ReturnType<typeof createHistogram>; errors: number }>();

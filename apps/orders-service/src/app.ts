@@ -6,10 +6,13 @@ import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { catalogGrpcService } from './catalog/catalog-grpc-service';
+import { createCatalogQueries } from './catalog/catalog-queries';
+import { createProductRepository } from './catalog/product-repository';
 import type { OrdersConfig } from './config';
 import { createUsersCustomerDirectory } from './data-access/customer-directory';
 import { createOrderRepository } from './data-access/order-repository';
-import { createOrderUseCases } from './domain/orders';
+import { createOrderUseCases, type PriceList } from './domain/orders';
 import { createPaymentOutcomes } from './domain/payment-outcomes';
 import { ordersGrpcService } from './entry-points/grpc/orders-grpc-service';
 import { startPaymentEventsConsumer } from './entry-points/kafka/payment-events-consumer';
@@ -33,10 +36,16 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
     address: config.USERS_SERVICE_ADDRESS,
     deadlineMs: config.USERS_DEADLINE_MS,
   });
-  const useCases = createOrderUseCases({ pool, orders, customers, orderEventsTopic, eventsWritten });
+  const products = createProductRepository(pool);
+  // Orders see the catalog only through this port, so the catalog can move out behind it later.
+  const catalog: PriceList = { pricesOf: (client, skus) => products.findBySkus(client, skus) };
+  const useCases = createOrderUseCases({ pool, orders, customers, catalog, orderEventsTopic, eventsWritten });
   const outcomes = createPaymentOutcomes({ pool, orders, orderEventsTopic, eventsWritten, logger });
   const grpc = createGrpcServer({
-    services: [ordersGrpcService(useCases, logger)],
+    services: [
+      ordersGrpcService(useCases, logger),
+      catalogGrpcService(createCatalogQueries(products), logger),
+    ],
     logger,
     reflection: descriptorSet(),
   });

@@ -7,6 +7,7 @@ import {
   failure,
   NO_SUCH_USER_ID,
   orderRequest,
+  PRICES,
   SLOW_USER_ID,
   startOrdersService,
   startOrdersSuite,
@@ -45,19 +46,22 @@ describe('orders-service API', () => {
       (event) => event.type === 'orders.v1.OrderCreated' && event.aggregateId === orderId,
     );
 
-  it('places a PENDING order with the total computed here, and announces OrderCreated with the customer', async () => {
+  it('places a PENDING order priced from the catalog, and announces OrderCreated with the customer and the prices charged', async () => {
     const { order, replayed } = await createOrder(client, orderRequest(USERS.ada.id));
     expect(replayed).toBe(false);
     expect(order).toMatchObject({
       userId: USERS.ada.id,
       status: ordersV1.OrderStatus.ORDER_STATUS_PENDING,
-      totalCents: 2 * 1_250 + 199,
+      totalCents: 2 * PRICES['beans-huila'] + PRICES['paper-filters'],
       currency: 'EUR',
       paymentMethod: 'pm_card_visa',
       cancellationReason: '',
       payment: undefined,
     });
-    expect(order?.items).toEqual(orderRequest(USERS.ada.id).items);
+    expect(order?.items).toEqual([
+      { sku: 'beans-huila', quantity: 2, unitPriceCents: PRICES['beans-huila'] },
+      { sku: 'paper-filters', quantity: 1, unitPriceCents: PRICES['paper-filters'] },
+    ]);
     expect(order?.createdAt).toEqual(order?.updatedAt);
 
     const [created] = await eventually(() => {
@@ -68,7 +72,7 @@ describe('orders-service API', () => {
     expect(created?.payload).toMatchObject({
       orderId: order?.id,
       userId: USERS.ada.id,
-      totalCents: 2_699,
+      totalCents: 3_230,
       currency: 'EUR',
       paymentMethod: 'pm_card_visa',
       customerEmail: USERS.ada.email,
@@ -99,7 +103,10 @@ describe('orders-service API', () => {
     const key = 'checkout-b91e';
     await createOrder(client, orderRequest(USERS.grace.id, { idempotencyKey: key }));
     const error = await failure(
-      createOrder(client, orderRequest(USERS.grace.id, { idempotencyKey: key, currency: 'USD' })),
+      createOrder(
+        client,
+        orderRequest(USERS.grace.id, { idempotencyKey: key, paymentMethod: 'pm_card_chargeDeclined' }),
+      ),
     );
     expect(error.code).toBe('FAILED_PRECONDITION');
     expect(error.message).toBe('Idempotency-Key was already used with a different request');
@@ -123,24 +130,48 @@ describe('orders-service API', () => {
     expect(await countOrders('user_id = $1', [USERS.margaret.id])).toBe(1);
   });
 
-  const item = { sku: 'BOOK-42', quantity: 1, unitPriceCents: 100 };
+  const item: ordersV1.RequestedItem = { sku: 'beans-huila', quantity: 1 };
+  const other: ordersV1.RequestedItem = { sku: 'milk-jug', quantity: 1 };
   it.each([
-    ['no items', { items: [] }, 'items'],
-    ['more than 50 items', { items: Array.from({ length: 51 }, () => item) }, 'items'],
-    ['an empty sku', { items: [{ ...item, sku: '' }] }, 'items[0].sku'],
-    ['a sku with markup', { items: [item, { ...item, sku: '<script>' }] }, 'items[1].sku'],
-    ['a sku longer than 64 characters', { items: [{ ...item, sku: 'A'.repeat(65) }] }, 'items[0].sku'],
-    ['a quantity of 0', { items: [{ ...item, quantity: 0 }] }, 'items[0].quantity'],
-    ['a negative quantity', { items: [{ ...item, quantity: -3 }] }, 'items[0].quantity'],
-    ['a quantity over 1000', { items: [{ ...item, quantity: 1_001 }] }, 'items[0].quantity'],
-    ['a free item', { items: [item, { ...item, unitPriceCents: 0 }] }, 'items[1].unitPriceCents'],
-    ['a negative price', { items: [{ ...item, unitPriceCents: -100 }] }, 'items[0].unitPriceCents'],
+    ['no items', { requestedItems: [] }, 'items'],
     [
-      'a price over 1,000,000.00',
-      { items: [{ ...item, unitPriceCents: 100_000_001 }] },
+      'more than 50 items',
+      { requestedItems: Array.from({ length: 51 }, (_, i) => ({ ...item, sku: `sku-${i}` })) },
+      'items',
+    ],
+    ['an empty sku', { requestedItems: [{ ...item, sku: '' }] }, 'items[0].sku'],
+    ['a sku with markup', { requestedItems: [item, { ...item, sku: '<script>' }] }, 'items[1].sku'],
+    [
+      'a sku longer than 64 characters',
+      { requestedItems: [{ ...item, sku: 'A'.repeat(65) }] },
+      'items[0].sku',
+    ],
+    ['a sku not in the catalog', { requestedItems: [item, { ...item, sku: 'BOOK-42' }] }, 'items[1].sku'],
+    ['the same sku twice', { requestedItems: [item, other, { ...item, quantity: 2 }] }, 'items[2].sku'],
+    ['a quantity of 0', { requestedItems: [{ ...item, quantity: 0 }] }, 'items[0].quantity'],
+    ['a negative quantity', { requestedItems: [{ ...item, quantity: -3 }] }, 'items[0].quantity'],
+    ['a quantity over 1000', { requestedItems: [{ ...item, quantity: 1_001 }] }, 'items[0].quantity'],
+    [
+      'an expected price of 0',
+      { requestedItems: [item, { ...other, expectedUnitPriceCents: 0 }] },
+      'items[1].unitPriceCents',
+    ],
+    [
+      'a negative expected price',
+      { requestedItems: [{ ...item, expectedUnitPriceCents: -100 }] },
       'items[0].unitPriceCents',
     ],
-    ['an unsupported currency', { currency: 'XAU' }, 'currency'],
+    [
+      'an expected price over 1,000,000.00',
+      { requestedItems: [{ ...item, expectedUnitPriceCents: 100_000_001 }] },
+      'items[0].unitPriceCents',
+    ],
+    [
+      'lines in both the deprecated items and requested_items',
+      { items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 1_900 }] },
+      'items',
+    ],
+    ['a currency the catalog does not price in', { currency: 'USD' }, 'currency'],
     ['a lower-case currency', { currency: 'eur' }, 'currency'],
     ['an unknown payment method', { paymentMethod: 'card' }, 'paymentMethod'],
     ['a malformed user id', { userId: 'not-a-uuid' }, 'userId'],
@@ -212,7 +243,7 @@ describe('orders-service API', () => {
     for (let i = 1; i <= 5; i++) {
       const { order } = await createOrder(
         client,
-        orderRequest(USERS.linus.id, { items: [{ sku: `SKU-${i}`, quantity: i, unitPriceCents: 100 }] }),
+        orderRequest(USERS.linus.id, { requestedItems: [{ sku: 'milk-jug', quantity: i }] }),
       );
       if (order) placed.push(order);
     }

@@ -36,8 +36,8 @@ describe('order reads with the orders-slow-query-ms fault', () => {
       createOrderRepository(db.pool).insert(client, {
         id: orderId,
         userId: USERS.ada.id,
-        items: [{ sku: 'BOOK-1', quantity: 1, unitPriceCents: 1200 }],
-        totalCents: 1200,
+        items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 1900 }],
+        totalCents: 1900,
         currency: 'EUR',
         paymentMethod: 'pm_card_visa',
         customerEmail: USERS.ada.email,

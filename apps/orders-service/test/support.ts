@@ -192,16 +192,23 @@ export async function stopAll(stops: readonly (() => Promise<void>)[]): Promise<
   if (failed) throw failed.reason;
 }
 
-/** A valid order request for `userId`; tests change what they are about. */
+/** Catalog prices the tests rely on, as the catalog migration seeds them. */
+export const PRICES = { 'beans-huila': 1_290, 'paper-filters': 650, 'hand-grinder': 8_900 } as const;
+
+/**
+ * A valid order request for `userId`: two catalog products, one with the price the client expects and
+ * one without; tests change what they are about.
+ */
 export function orderRequest(
   userId: string,
   overrides: Partial<ordersV1.CreateOrderRequest> = {},
 ): ordersV1.CreateOrderRequest {
   return {
     userId,
-    items: [
-      { sku: 'BOOK-42', quantity: 2, unitPriceCents: 1_250 },
-      { sku: 'pen.blue_2', quantity: 1, unitPriceCents: 199 },
+    items: [],
+    requestedItems: [
+      { sku: 'beans-huila', quantity: 2, expectedUnitPriceCents: PRICES['beans-huila'] },
+      { sku: 'paper-filters', quantity: 1 },
     ],
     currency: 'EUR',
     paymentMethod: 'pm_card_visa',

@@ -1,4 +1,6 @@
 /** A thin client of the gateway's public HTTP API: what a user of the shop would call, nothing more. */
+import { readServerSentEvents } from '@shop/event-stream';
+
 export interface ApiResponse<Body = Record<string, unknown>> {
   status: number;
   headers: Headers;
@@ -19,6 +21,20 @@ export interface OrderItem {
   unitPriceCents: number;
 }
 
+export interface Product {
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  currency: string;
+  imageUrl: string;
+}
+
+/** What `placeOrder` orders: two bags of a catalog product, at the price the catalog seeds for it. */
+export const DEFAULT_ORDER_ITEMS: readonly OrderItem[] = [
+  { sku: 'beans-huila', quantity: 2, unitPriceCents: 1290 },
+];
+
 export interface Order {
   id: string;
   status: 'PENDING' | 'CONFIRMED' | 'CANCELLED';
@@ -27,6 +43,43 @@ export interface Order {
   currency: string;
   cancellationReason?: string;
   payment?: { id: string; outcome: 'SUCCEEDED' | 'FAILED'; declineCode?: string };
+}
+
+/** One `status` event of an order's live stream: its sequence number and the order as it was. */
+export interface OrderStatusEvent {
+  id: string | undefined;
+  order: Order;
+}
+
+export interface SentEmail {
+  id: string;
+  subject: string;
+  template: string;
+  sentAt: string;
+}
+
+/**
+ * Follows `GET /v1/orders/:id/events` with fetch (a browser's EventSource cannot send the bearer token):
+ * the answer's status, and its events until the gateway ends the stream; `stop` hangs up early.
+ */
+async function watchOrder(baseUrl: string, token: string, id: string) {
+  const hangUp = new AbortController();
+  const response = await fetch(`${baseUrl}/v1/orders/${id}/events`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: hangUp.signal,
+  });
+  async function* events(): AsyncGenerator<OrderStatusEvent> {
+    if (!response.body) return;
+    for await (const event of readServerSentEvents(response.body)) {
+      if (event.event === 'status') yield { id: event.id, order: JSON.parse(event.data) as Order };
+    }
+  }
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    events: events(),
+    stop: () => hangUp.abort(),
+  };
 }
 
 export function shopClient(baseUrl: string) {
@@ -67,13 +120,27 @@ export function shopClient(baseUrl: string) {
     placeOrder(token: string, paymentMethod: string, idempotencyKey?: string) {
       return request<Order>('POST', '/v1/orders', {
         token,
-        body: {
-          items: [{ sku: 'BOOK-42', quantity: 2, unitPriceCents: 1250 }],
-          currency: 'EUR',
-          paymentMethod,
-        },
+        body: { items: DEFAULT_ORDER_ITEMS, paymentMethod },
         ...(idempotencyKey && { headers: { 'idempotency-key': idempotencyKey } }),
       });
+    },
+    listProducts() {
+      return request<{ items: Product[] }>('GET', '/v1/products');
+    },
+    getProduct(sku: string) {
+      return request<Product>('GET', `/v1/products/${sku}`);
+    },
+    watchOrder(token: string, id: string) {
+      return watchOrder(baseUrl, token, id);
+    },
+    listEmails(token: string, query = '') {
+      return request<{ items: SentEmail[]; nextCursor: string | null }>(
+        'GET',
+        `/v1/users/me/emails${query}`,
+        {
+          token,
+        },
+      );
     },
     getOrder(token: string, id: string) {
       return request<Order>('GET', `/v1/orders/${id}`, { token });

@@ -81,11 +81,81 @@ describe('the shop, end to end', () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
+  it('shows the catalog to anyone, and each product by its sku', async () => {
+    const catalog = await shop.listProducts();
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.items.map((product) => product.sku)).toEqual([
+      'beans-huila',
+      'beans-yirgacheffe',
+      'espresso-cups',
+      'gooseneck-kettle',
+      'hand-grinder',
+      'milk-jug',
+      'paper-filters',
+      'pour-over-dripper',
+    ]);
+    const kettle = await shop.getProduct('gooseneck-kettle');
+    expect(kettle.status).toBe(200);
+    expect(kettle.body).toEqual({
+      sku: 'gooseneck-kettle',
+      name: 'Gooseneck kettle, 1 l',
+      description: expect.any(String) as string,
+      priceCents: 5400,
+      currency: 'EUR',
+      imageUrl: '/images/products/gooseneck-kettle.svg',
+    });
+    const unknown = await shop.getProduct('samovar');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({
+      error: { code: 'NOT_FOUND', message: 'Product samovar not found' },
+    });
+    expect((await shop.getProduct('.samovar')).status).toBe(400);
+  });
+
+  it('charges the catalog price, and refuses a price the catalog no longer has with 409 PRICE_CHANGED', async () => {
+    const customer = await shop.signUp(email('pricing'));
+    const priced = await shop.request<Order>('POST', '/v1/orders', {
+      token: customer.token,
+      body: {
+        items: [
+          { sku: 'hand-grinder', quantity: 1 },
+          { sku: 'paper-filters', quantity: 3, unitPriceCents: 650 },
+        ],
+        currency: 'EUR',
+        paymentMethod: 'pm_card_visa',
+      },
+    });
+    expect(priced.status).toBe(202);
+    expect(priced.body.items).toEqual([
+      { sku: 'hand-grinder', quantity: 1, unitPriceCents: 8900 },
+      { sku: 'paper-filters', quantity: 3, unitPriceCents: 650 },
+    ]);
+    expect(priced.body.totalCents).toBe(8900 + 3 * 650);
+
+    const stale = await shop.request('POST', '/v1/orders', {
+      token: customer.token,
+      body: {
+        items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 1500 }],
+        paymentMethod: 'pm_card_visa',
+      },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({
+      error: {
+        code: 'PRICE_CHANGED',
+        message: 'The price changed: milk-jug now costs 19.00 EUR. Review the order and send it again.',
+      },
+    });
+    expect((await shop.listOrders(customer.token)).body.items.map((order) => order.id)).toEqual([
+      priced.body.id,
+    ]);
+  });
+
   it('confirms an order paid with a good card and mails the confirmation', async () => {
     const customer = await shop.signUp(email('visa'));
     const placed = await shop.placeOrder(customer.token, 'pm_card_visa');
     expect(placed.status).toBe(202);
-    expect(placed.body).toMatchObject({ status: 'PENDING', totalCents: 2500, currency: 'EUR' });
+    expect(placed.body).toMatchObject({ status: 'PENDING', totalCents: 2 * 1290, currency: 'EUR' });
     expect(placed.headers.get('location')).toBe(`/v1/orders/${placed.body.id}`);
 
     const order = await settled(customer.token, placed.body.id);
@@ -184,10 +254,11 @@ describe('the shop, end to end', () => {
     });
 
     const goodOrder = {
-      items: [{ sku: 'BOOK-42', quantity: 1, unitPriceCents: 100 }],
+      items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: 1900 }],
       currency: 'EUR',
       paymentMethod: 'pm_card_visa',
     };
+    const withItems = (items: unknown[]) => ({ ...goodOrder, items });
     const cases: [string, () => Parameters<ShopClient['request']>, number][] = [
       [
         'malformed JSON',
@@ -209,13 +280,51 @@ describe('the shop, end to end', () => {
         400,
       ],
       [
+        'a sku the catalog does not have',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: withItems([{ sku: 'beans-kona', quantity: 1 }]) },
+        ],
+        400,
+      ],
+      [
+        'the same sku twice',
+        () => [
+          'POST',
+          '/v1/orders',
+          {
+            token: customer.token,
+            body: withItems([
+              { sku: 'milk-jug', quantity: 1 },
+              { sku: 'milk-jug', quantity: 2 },
+            ]),
+          },
+        ],
+        400,
+      ],
+      [
+        'a currency the catalog does not price in',
+        () => ['POST', '/v1/orders', { token: customer.token, body: { ...goodOrder, currency: 'USD' } }],
+        400,
+      ],
+      [
+        'a price that is not the catalog price',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: withItems([{ sku: 'milk-jug', quantity: 1, unitPriceCents: 1 }]) },
+        ],
+        409,
+      ],
+      [
         'a negative quantity',
         () => [
           'POST',
           '/v1/orders',
           {
             token: customer.token,
-            body: { ...goodOrder, items: [{ sku: 'A', quantity: -1, unitPriceCents: 1 }] },
+            body: withItems([{ sku: 'milk-jug', quantity: -1 }]),
           },
         ],
         400,

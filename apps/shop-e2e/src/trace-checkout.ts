@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order, ShopClient } from './shop-client';
-import type { TraceSpan } from './trace-tree';
+import type { TraceSpan } from '@shop/trace-tree';
 
 /** The apps export OTLP/JSON to `endpoint` quickly, and Kafka hands over messages without delay. */
 export function tracingEnv(endpoint: string): NodeJS.ProcessEnv {
@@ -49,7 +49,7 @@ export interface CheckoutOptions {
 
 const nowNano = () => BigInt(Date.now()) * 1_000_000n;
 
-/** Register, log in, order, wait until the saga settled the order and the mail arrived. */
+/** Register, log in, order, follow the order's stream until the saga settled it, wait for the mail. */
 export async function checkout(shop: ShopClient, options: CheckoutOptions): Promise<Checkout> {
   const customer = await shop.signUp(options.email);
   const sentAtNano = nowNano();
@@ -58,13 +58,19 @@ export async function checkout(shop: ShopClient, options: CheckoutOptions): Prom
   if (placed.status !== 202)
     throw new Error(`order refused: ${placed.status} ${JSON.stringify(placed.body)}`);
   const orderId = placed.body.id;
-  const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
+  // Watched as a customer's page would, over the order's live stream: the gateway pushes the outcome.
+  const watch = await shop.watchOrder(customer.token, orderId);
+  if (watch.status !== 200) throw new Error(`order ${orderId} cannot be watched: ${watch.status}`);
+  const giveUp = setTimeout(watch.stop, options.settleTimeoutMs ?? 60_000);
   let order = placed.body;
-  while (order.status === 'PENDING') {
-    if (Date.now() > deadline) throw new Error(`order ${orderId} is still PENDING`);
-    await sleep(200);
-    order = (await shop.getOrder(customer.token, orderId)).body;
+  try {
+    for await (const event of watch.events) order = event.order;
+  } catch (error) {
+    throw new Error(`order ${orderId} did not settle`, { cause: error });
+  } finally {
+    clearTimeout(giveUp);
   }
+  if (order.status === 'PENDING') throw new Error(`order ${orderId} is still PENDING`);
   await options.waitForMail(customer.email, orderId);
   return {
     customer,

@@ -2,7 +2,7 @@ import { startTestStack, type TestStack } from '@shop/stack';
 import { eventually, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@shop/testing';
 import { shopClient } from './shop-client';
 import { checkout, tracingEnv, untilSpansStopArriving, type Checkout } from './trace-checkout';
-import { buildTraceTree, SPAN_KIND } from './trace-tree';
+import { buildTraceTree, SPAN_KIND } from '@shop/trace-tree';
 
 /**
  * The documented switch, `KAFKA_CONSUMER_TRACE_CONTEXT=link`: each consumer starts a trace of its own

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { SERVICES, startTestStack, type TestStack } from '@shop/stack';
 import { eventually, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@shop/testing';
 import { shopClient, type ShopClient } from './shop-client';
@@ -9,7 +12,8 @@ import {
   untilSpansStopArriving,
   type Checkout,
 } from './trace-checkout';
-import { buildTraceTree, SPAN_KIND, STATUS_CODE } from './trace-tree';
+import { buildTraceTree, SPAN_KIND, STATUS_CODE } from '@shop/trace-tree';
+import { untilGatewaysListen } from './gateways-listening';
 
 /**
  * The checkout as a trace: the real apps as processes export OTLP to a receiver in the test, and a
@@ -20,6 +24,7 @@ jest.setTimeout(120_000);
 
 const APPS = ['gateway', ...SERVICES] as const;
 const HEX32 = /^[0-9a-f]{32}$/;
+const DEMO_TRAFFIC = join(__dirname, '../../../deploy/compose/demo-traffic/demo-traffic.mjs');
 
 /** One line per span, for failure messages that say which span broke a rule. */
 const describeSpan = (span: ReceivedSpan) => `${span.service}: ${span.name} (kind ${span.kind})`;
@@ -48,8 +53,13 @@ describe('the checkout is one trace', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    stack = await startTestStack({ label: 'trace', env: tracingEnv(receiver.endpoint) });
+    stack = await startTestStack({
+      label: 'trace',
+      // A card network slow enough that the checkout's stream is open before the outcome is pushed.
+      env: { ...tracingEnv(receiver.endpoint), CARD_NETWORK_LATENCY_MS: '500' },
+    });
     shop = shopClient(stack.gatewayUrl);
+    await untilGatewaysListen(stack);
     // One after the other, so that each trace holds one checkout's work only.
     placed.confirmed = await checkout(shop, {
       email: `paid-${stack.run}@example.com`,
@@ -125,6 +135,7 @@ describe('the checkout is one trace', () => {
           `payments-service <- ${orderEvents}`,
           `email-service <- ${orderEvents}`,
           `orders-service <- ${paymentEvents}`,
+          `gateway <- ${orderEvents}`,
         ]),
       );
       for (const span of [...producers, ...consumers]) {
@@ -198,6 +209,7 @@ describe('the checkout is one trace', () => {
       );
       expect([...new Set(handling.map((span) => span.service))].sort()).toEqual([
         'email-service',
+        'gateway',
         'orders-service',
         'payments-service',
       ]);
@@ -218,6 +230,19 @@ describe('the checkout is one trace', () => {
       expect(charges[0]?.attributes['app.payment.outcome']).toBe(outcome);
       expect(charges[0]?.attributes['app.order.id']).toBe(placed[which].orderId);
       expect(charges[0]?.status.code).toBe(outcome === 'declined' ? STATUS_CODE.error : STATUS_CODE.unset);
+    });
+
+    it("pushes the outcome to the checkout's open stream in a push order status span under the gateway's consumer span", () => {
+      const { spans } = traceOf(which);
+      const pushes = spans.filter((span) => span.service === 'gateway' && span.name === 'push order status');
+      expect(pushes.map((span) => [span.kind, span.attributes['app.order.status']])).toEqual([
+        [SPAN_KIND.internal, which === 'confirmed' ? 'CONFIRMED' : 'CANCELLED'],
+      ]);
+      expect(pushes[0]?.attributes['app.order.id']).toBe(placed[which].orderId);
+      const parent = spans.find((span) => span.spanId === pushes[0]?.parentSpanId);
+      expect(parent && describeSpan(parent)).toBe(
+        `gateway: process ${stack.topicPrefix}orders.v1.events (kind ${SPAN_KIND.consumer})`,
+      );
     });
 
     it(
@@ -307,6 +332,36 @@ describe('the checkout is one trace', () => {
         )
         .map(([service, metric]) => `${service}: ${String(metric)}`);
     await eventually(() => expect(missing()).toEqual([]), 15_000, 250);
+  });
+
+  it("makes the demo traffic's checkout one whole trace: the gateway's span is its one root", async () => {
+    // The compose demo's shopper, run as compose runs it (node, the script alone), for one checkout.
+    const { stdout } = await promisify(execFile)(process.execPath, [DEMO_TRAFFIC], {
+      env: {
+        ...process.env,
+        GATEWAY_URL: stack.gatewayUrl,
+        JAEGER_UI_URL: 'http://jaeger.invalid',
+        DEMO_CHECKOUTS: '1',
+        DEMO_INTERVAL_MS: '0',
+      },
+      timeout: 60_000,
+    });
+    const traceId = /trace http:\/\/jaeger\.invalid\/trace\/([0-9a-f]{32})/.exec(stdout)?.[1];
+    expect(stdout).toMatch(/checkout 0: order \S+ (CONFIRMED|CANCELLED)/);
+    expect(traceId).toMatch(HEX32);
+
+    // Whole once the mail is sent: email-service's spans are the last of a checkout.
+    const spans = () => receiver.spans.filter((span) => span.traceId === traceId);
+    await eventually(
+      () => expect(spans().some((span) => span.service === 'email-service')).toBe(true),
+      30_000,
+    );
+    await untilSpansStopArriving(receiver.spans);
+    const tree = buildTraceTree(spans());
+    expect(tree.roots.map((root) => describeSpan(root.span))).toEqual([
+      `gateway: POST /v1/orders (kind ${SPAN_KIND.server})`,
+    ]);
+    expect(tree.orphans.map((orphan) => describeSpan(orphan.span))).toEqual([]);
   });
 
   it('stops every app gracefully on SIGTERM: each process exits 0', async () => {

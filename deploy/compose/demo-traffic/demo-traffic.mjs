@@ -1,9 +1,12 @@
-// Low-rate demo traffic for docker-compose.yml: a few shoppers register, log in, check out and poll their
+// Low-rate demo traffic for docker-compose.yml: a few shoppers register, log in, look at the catalog,
+// check out a product at the price they saw and poll their
 // order until the saga settles, through the gateway's public API only, so that Jaeger, Grafana and
-// Mailpit have something to show within a minute. Every checkout starts a trace of its own (the request
-// carries a W3C traceparent) and the log line gives its Jaeger link.
+// Mailpit have something to show within a minute. It sends no trace context: the gateway's span of each
+// request is the root of its trace, so that every trace in Jaeger is whole (one root, no orphans); the
+// log line gives the checkout's Jaeger link, from the trace id the gateway answers with.
 //
 //   DEMO_TRAFFIC=0            off (the container exits at once)
+//   DEMO_CHECKOUTS=N          stop after N checkouts (default: run until stopped)
 //   DEMO_INTERVAL_MS=4000     pause between two checkouts
 //   DEMO_SHOPPERS=20          accounts reused round robin (registered on first use)
 //   DEMO_DECLINE_EVERY=5      every Nth checkout pays with a card that is declined (saga compensation)
@@ -16,8 +19,8 @@ const jaeger = env.JAEGER_UI_URL ?? 'http://localhost:16686';
 const intervalMs = Number(env.DEMO_INTERVAL_MS ?? 4000);
 const shoppers = Number(env.DEMO_SHOPPERS ?? 20);
 const declineEvery = Number(env.DEMO_DECLINE_EVERY ?? 5);
+const checkouts = env.DEMO_CHECKOUTS ? Number(env.DEMO_CHECKOUTS) : Infinity;
 const run = randomBytes(3).toString('hex');
-const skus = ['BOOK-42', 'MUG-7', 'PEN-3', 'LAMP-12', 'TEA-9'];
 const names = [
   'Ada Lovelace',
   'Grace Hopper',
@@ -35,15 +38,13 @@ if (['0', 'false', 'off', 'no'].includes((env.DEMO_TRAFFIC ?? '1').toLowerCase()
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => (stopping = true));
 
-const newTrace = () => ({ traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') });
-
-async function api(method, path, { body, token, trace = newTrace(), headers = {} } = {}) {
+/** Calls the gateway; resolves with the JSON body and the id of the trace the request started. */
+async function call(method, path, { body, token, headers = {} } = {}) {
   const response = await fetch(`${gateway}${path}`, {
     method,
     headers: {
       ...(body && { 'content-type': 'application/json' }),
       ...(token && { authorization: `Bearer ${token}` }),
-      traceparent: `00-${trace.traceId}-${trace.spanId}-01`,
       ...headers,
     },
     body: body && JSON.stringify(body),
@@ -56,8 +57,10 @@ async function api(method, path, { body, token, trace = newTrace(), headers = {}
       status: response.status,
     });
   }
-  return json;
+  return { json, traceId: response.headers.get('x-trace-id') };
 }
+
+const api = async (method, path, options) => (await call(method, path, options)).json;
 
 const tokens = new Map();
 
@@ -79,15 +82,16 @@ async function tokenOf(shopper) {
 async function checkout(n) {
   const shopper = n % shoppers;
   const token = await tokenOf(shopper);
-  const trace = newTrace();
   const started = Date.now();
-  const order = await api('POST', '/v1/orders', {
+  // As a storefront would: the catalog first, then the order at the price shown (the shop charges its own
+  // price and answers 409 PRICE_CHANGED should it differ).
+  const { items: products } = await api('GET', '/v1/products');
+  const product = products[n % products.length];
+  const { json: order, traceId } = await call('POST', '/v1/orders', {
     token,
-    trace,
     headers: { 'idempotency-key': `demo-${run}-${n}` },
     body: {
-      items: [{ sku: skus[n % skus.length], quantity: 1 + (n % 3), unitPriceCents: 500 + 125 * (n % 7) }],
-      currency: 'EUR',
+      items: [{ sku: product.sku, quantity: 1 + (n % 3), unitPriceCents: product.priceCents }],
       paymentMethod: n % declineEvery === declineEvery - 1 ? 'pm_card_chargeDeclined' : 'pm_card_visa',
     },
   });
@@ -98,19 +102,19 @@ async function checkout(n) {
   }
   if (n % 10 === 0) await api('GET', '/v1/orders?limit=10', { token });
   console.log(
-    `checkout ${n}: order ${order.id} ${status} after ${Date.now() - started} ms, trace ${jaeger}/trace/${trace.traceId}`,
+    `checkout ${n}: order ${order.id} ${status} after ${Date.now() - started} ms, trace ${jaeger}/trace/${traceId}`,
   );
 }
 
 console.log(
   `demo traffic against ${gateway}: a checkout every ${intervalMs} ms (DEMO_TRAFFIC=0 turns it off)`,
 );
-for (let n = 0; !stopping; n++) {
+for (let n = 0; !stopping && n < checkouts; n++) {
   try {
     await checkout(n);
   } catch (error) {
     console.log(`checkout ${n} failed: ${error instanceof Error ? error.message : String(error)}`);
     tokens.clear(); // an expired token (or a users database started afresh): log in again
   }
-  await sleep(intervalMs);
+  if (n + 1 < checkouts) await sleep(intervalMs);
 }

@@ -10,6 +10,7 @@ export * as eventsV1 from './generated/events/v1/envelope';
 export * as usersV1 from './generated/users/v1/users';
 export * as userEvents from './generated/users/v1/events';
 export * as ordersV1 from './generated/orders/v1/orders';
+export * as catalogV1 from './generated/orders/v1/catalog';
 export * as orderEvents from './generated/orders/v1/events';
 export * as paymentsV1 from './generated/payments/v1/payments';
 export * as paymentEvents from './generated/payments/v1/events';

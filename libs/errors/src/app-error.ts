@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'FAILED_PRECONDITION',
+  // A price the client expected is no longer the current one: it should read the price again and resend.
+  'PRICE_CHANGED',
   'RESOURCE_EXHAUSTED',
   'DEADLINE_EXCEEDED',
   'UNAVAILABLE',

@@ -30,6 +30,7 @@ describe('errors', () => {
     expect(errorCodeToHttpStatus('UNAUTHENTICATED')).toBe(401);
     expect(errorCodeToHttpStatus('NOT_FOUND')).toBe(404);
     expect(errorCodeToHttpStatus('ALREADY_EXISTS')).toBe(409);
+    expect(errorCodeToHttpStatus('PRICE_CHANGED')).toBe(409);
     expect(errorCodeToHttpStatus('UNAVAILABLE')).toBe(503);
     expect(errorCodeToHttpStatus('INTERNAL')).toBe(500);
   });

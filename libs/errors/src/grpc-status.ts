@@ -9,6 +9,8 @@ const toGrpc: Record<ErrorCode, GrpcStatus> = {
   NOT_FOUND: GrpcStatus.NOT_FOUND,
   ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
   FAILED_PRECONDITION: GrpcStatus.FAILED_PRECONDITION,
+  // A client's test-and-set that failed: gRPC's status for "retry at a higher level" (re-read, then resend).
+  PRICE_CHANGED: GrpcStatus.ABORTED,
   RESOURCE_EXHAUSTED: GrpcStatus.RESOURCE_EXHAUSTED,
   DEADLINE_EXCEEDED: GrpcStatus.DEADLINE_EXCEEDED,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,

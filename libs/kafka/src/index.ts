@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './client';
 export * from './consumer';
+export * from './broadcast-listener';

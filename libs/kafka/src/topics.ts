@@ -70,3 +70,10 @@ export function consumerGroup(env: KafkaConsumerEnv, service: (typeof CONSUMER_G
     traceContext: env.KAFKA_CONSUMER_TRACE_CONTEXT,
   };
 }
+
+/**
+ * Where a broadcast listener's consumer groups are named (see `startBroadcastListener`): one group per
+ * process, so not in CONSUMER_GROUPS, and without a dead-letter topic, since a listener never retries.
+ */
+export const listenerGroupPrefix = (env: KafkaNaming, app: string): string =>
+  `${env.KAFKA_TOPIC_PREFIX}${app}.listener.`;

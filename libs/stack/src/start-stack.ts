@@ -85,11 +85,14 @@ export interface Stack {
   stop(): Promise<{ label: string; code: number | null }[]>;
 }
 
-/** Builds every app (cached by Nx), echoing Nx's output to `echo` when given. */
+/**
+ * Builds every app (cached by Nx), and the storefront the gateway serves, echoing Nx's output to `echo`
+ * when given.
+ */
 export function buildApps(echo?: NodeJS.WritableStream): void {
   execFileSync(
     join(WORKSPACE_ROOT, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', '-p', ...APPS, '--outputStyle=stream'],
+    ['run-many', '-t', 'build', '-p', ...APPS, 'storefront', '--outputStyle=stream'],
     {
       cwd: WORKSPACE_ROOT,
       stdio: ['ignore', echo ? 'inherit' : 'pipe', 'inherit'],

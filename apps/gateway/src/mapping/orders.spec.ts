@@ -1,5 +1,5 @@
 import { ordersV1 } from '@shop/contracts';
-import { toOrderJson } from './orders';
+import { toCreateOrderRequest, toOrderJson } from './orders';
 
 const { OrderStatus, PaymentOutcome } = ordersV1;
 
@@ -74,5 +74,32 @@ describe('toOrderJson', () => {
       return undefined;
     })();
     expect(failure).toMatchObject({ code: 'INTERNAL', operational: false });
+  });
+});
+
+describe('toCreateOrderRequest', () => {
+  it('asks for catalog lines, passing on the prices the client expects and no currency when none was sent', () => {
+    const request = toCreateOrderRequest(
+      pending.userId,
+      {
+        items: [
+          { sku: 'beans-huila', quantity: 2, unitPriceCents: 1_290 },
+          { sku: 'milk-jug', quantity: 1 },
+        ],
+        paymentMethod: 'pm_card_visa',
+      },
+      undefined,
+    );
+    expect(request).toEqual({
+      userId: pending.userId,
+      items: [],
+      requestedItems: [
+        { sku: 'beans-huila', quantity: 2, expectedUnitPriceCents: 1_290 },
+        { sku: 'milk-jug', quantity: 1, expectedUnitPriceCents: undefined },
+      ],
+      currency: '',
+      paymentMethod: 'pm_card_visa',
+      idempotencyKey: '',
+    });
   });
 });

@@ -22,8 +22,13 @@ export function toCreateOrderRequest(
 ): ordersV1.CreateOrderRequest {
   return {
     userId,
-    items: body.items.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })),
-    currency: body.currency,
+    items: [],
+    requestedItems: body.items.map(({ sku, quantity, unitPriceCents }) => ({
+      sku,
+      quantity,
+      expectedUnitPriceCents: unitPriceCents,
+    })),
+    currency: body.currency ?? '',
     paymentMethod: body.paymentMethod,
     idempotencyKey: idempotencyKey ?? '',
   };

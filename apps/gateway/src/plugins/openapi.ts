@@ -29,6 +29,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'users', description: 'Accounts' },
         { name: 'auth', description: 'Access tokens' },
+        { name: 'products', description: 'The catalog: what can be ordered, at what price' },
         { name: 'orders', description: 'Orders of the signed-in user' },
         { name: 'health', description: 'Probes for orchestrators' },
       ],

@@ -33,6 +33,8 @@ export const orderRoutes: FastifyPluginCallbackTypebox<OrderRoutesOptions> = (
         tags: ['orders'],
         summary: 'Place an order',
         description:
+          'Prices the items from the catalog (`GET /v1/products`): an unknown sku is a 400, and a ' +
+          '`unitPriceCents` that is not the current price a 409 `PRICE_CHANGED` naming the new price. ' +
           'Accepts the order as PENDING (202); payment follows asynchronously, so poll the order at ' +
           '`Location`. With an `Idempotency-Key`, a retry with the same body answers 202 with the order ' +
           'placed first and `Idempotent-Replayed: true`; the same key with another body is a 409.',

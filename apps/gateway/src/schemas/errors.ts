@@ -38,7 +38,7 @@ const DESCRIPTIONS = {
   400: 'The request is not valid; `details` name the fields (`INVALID_ARGUMENT`).',
   401: 'No bearer token, or one that is malformed, expired or not ours (`UNAUTHENTICATED`).',
   404: 'No such resource (`NOT_FOUND`).',
-  409: 'The request conflicts with the current state (`ALREADY_EXISTS`, `FAILED_PRECONDITION`).',
+  409: 'The request conflicts with the current state (`ALREADY_EXISTS`, `FAILED_PRECONDITION`, `PRICE_CHANGED`).',
   413: 'The body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`).',
   415: 'The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).',
   500: 'An unexpected error; the message is generic and the details are in the log (`INTERNAL`).',

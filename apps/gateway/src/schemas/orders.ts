@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SkuSchema } from './products';
 
 export const PAYMENT_METHODS = [
   'pm_card_visa',
@@ -15,23 +16,48 @@ export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 10_000;
 export const MAX_UNIT_PRICE_CENTS = 1_000_000_000;
 
-export const OrderItemSchema = Type.Object(
+/** A line of a placed order, at the price charged. */
+export const OrderItemSchema = Type.Object({
+  sku: Type.String({ description: 'Sku of the catalog product.' }),
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceCents: Type.Integer({
+    minimum: 0,
+    description:
+      'Price of one unit charged, from the catalog when the order was placed, in minor units (cents).',
+  }),
+});
+
+/** A line of an order to place: the catalog prices it, the client only says what and how many. */
+export const RequestedItemSchema = Type.Object(
   {
-    sku: Type.String({ minLength: 1, maxLength: 64, description: 'Stock keeping unit of the product.' }),
+    sku: SkuSchema,
     quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
-    unitPriceCents: Type.Integer({
-      minimum: 0,
-      maximum: MAX_UNIT_PRICE_CENTS,
-      description: 'Price of one unit in minor units (cents) of the order currency.',
-    }),
+    unitPriceCents: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_UNIT_PRICE_CENTS,
+        description:
+          'The unit price (cents) the client showed, from `GET /v1/products`. Optional: when sent and the ' +
+          'catalog price is another, the order is refused with 409 `PRICE_CHANGED` instead of charged.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const CreateOrderBodySchema = Type.Object(
   {
-    items: Type.Array(OrderItemSchema, { minItems: 1, maxItems: MAX_ITEMS }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. `EUR`.' }),
+    items: Type.Array(RequestedItemSchema, {
+      minItems: 1,
+      maxItems: MAX_ITEMS,
+      description: 'Catalog products to order, each sku at most once.',
+    }),
+    currency: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z]{3}$',
+        description: 'ISO 4217 code; optional. When sent it must be the catalog’s currency (`EUR`).',
+      }),
+    ),
     paymentMethod: Type.Enum(PAYMENT_METHODS, {
       description: 'A test card of the simulated card network; the declining ones cancel the order.',
     }),

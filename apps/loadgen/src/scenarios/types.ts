@@ -1,4 +1,4 @@
-import type { HttpResult, RequestOptions } from '../http-client';
+import type { HttpResult, RequestOptions, StreamOptions, StreamResult } from '../http-client';
 import type { SettleOutcome } from '../metrics';
 import type { Clock, Outcome } from '../open-loop';
 
@@ -13,9 +13,15 @@ export interface PreparedUser {
   orderIds: string[];
 }
 
+/** How a checkout waits for its order's outcome: the order's event stream, or polling the order. */
+export type SettleMode = 'stream' | 'poll';
+
+export const SETTLE_MODES: readonly SettleMode[] = ['stream', 'poll'];
+
 export interface CheckoutOptions {
   /** Share of orders paid with a card that is declined (0..1). */
   declineShare: number;
+  settle: SettleMode;
   pollIntervalMs: number;
   settleTimeoutMs: number;
 }
@@ -26,6 +32,8 @@ export interface ScenarioEnv {
   call(operation: string, method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
   /** A settle poll: counted apart, never as an arrival. */
   poll(path: string, token: string): Promise<HttpResult>;
+  /** A settle stream, read until `onEvent` says stop: counted apart, never as an arrival. */
+  watch(path: string, options: StreamOptions): Promise<StreamResult>;
   users: readonly PreparedUser[];
   random(): number;
   /** Unique within the run: for e-mail addresses and idempotency keys. */

@@ -1,5 +1,6 @@
 import type { Migration } from '@shop/db';
 import { messagingMigrations } from '@shop/messaging';
+import { catalogMigrations } from '../catalog/catalog-migrations';
 
 export const migrations: readonly Migration[] = [
   ...messagingMigrations,
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX orders_user_listing ON orders (user_id, created_at DESC, id DESC);
     `,
   },
+  ...catalogMigrations,
 ];

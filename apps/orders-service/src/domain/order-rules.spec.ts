@@ -6,10 +6,10 @@ import { cancellationReason } from './payment-outcomes';
 const request: OrderRequest = {
   userId: '0B3C1F52-6F4E-4C8E-9A51-2F6D9B1E7A01',
   items: [
-    { sku: 'BOOK-42', quantity: 3, unitPriceCents: 1_250 },
-    { sku: 'pen.blue_2', quantity: 1000, unitPriceCents: 100_000_000 },
+    { sku: 'beans-huila', quantity: 3, expectedUnitPriceCents: 1_290 },
+    { sku: 'pen.blue_2', quantity: 1000, expectedUnitPriceCents: undefined },
   ],
-  currency: 'GBP',
+  currency: '',
   paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds',
   idempotencyKey: '',
 };
@@ -26,10 +26,10 @@ function thrown(action: () => unknown): AppError {
 }
 
 describe('order rules', () => {
-  it('computes the total from the items and normalises the user id', () => {
+  it('normalises the user id and reads empty currency and key as none', () => {
     const valid = validateOrderRequest(request);
-    expect(valid.totalCents).toBe(3 * 1_250 + 1000 * 100_000_000);
     expect(valid.userId).toBe('0b3c1f52-6f4e-4c8e-9a51-2f6d9b1e7a01');
+    expect(valid.currency).toBeUndefined();
     expect(valid.idempotencyKey).toBeUndefined();
   });
 
@@ -37,8 +37,12 @@ describe('order rules', () => {
     const error = thrown(() =>
       validateOrderRequest({
         ...request,
-        items: [{ sku: '-x', quantity: 1.5, unitPriceCents: 0 }],
-        currency: 'JPY',
+        items: [
+          { sku: '-x', quantity: 1.5, expectedUnitPriceCents: 0 },
+          { sku: 'milk-jug', quantity: 1, expectedUnitPriceCents: undefined },
+          { sku: 'milk-jug', quantity: 2, expectedUnitPriceCents: undefined },
+        ],
+        currency: 'eur',
       }),
     );
     expect(error.code).toBe('INVALID_ARGUMENT');
@@ -46,6 +50,7 @@ describe('order rules', () => {
       'items[0].sku',
       'items[0].quantity',
       'items[0].unitPriceCents',
+      'items[2].sku',
       'currency',
     ]);
   });
@@ -59,6 +64,11 @@ describe('order rules', () => {
     });
     expect(requestHash(same)).toBe(requestHash(valid));
     expect(requestHash({ ...valid, currency: 'EUR' })).not.toBe(requestHash(valid));
+    const [first, second] = valid.items;
+    if (!first || !second) throw new Error('two items expected');
+    expect(
+      requestHash({ ...valid, items: [{ ...first, expectedUnitPriceCents: undefined }, second] }),
+    ).not.toBe(requestHash(valid));
     expect(requestHash({ ...valid, paymentMethod: 'pm_card_visa' })).not.toBe(requestHash(valid));
     expect(requestHash({ ...valid, items: [...valid.items].reverse() })).not.toBe(requestHash(valid));
   });

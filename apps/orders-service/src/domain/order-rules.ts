@@ -1,41 +1,49 @@
 import { createHash } from 'node:crypto';
 import { invalidArgument, type ErrorDetail } from '@shop/errors';
+import { skuProblem } from '../catalog/product';
 
+/** A line of a placed order, at the unit price charged. */
 export interface OrderItem {
   sku: string;
   quantity: number;
   unitPriceCents: number;
 }
 
+/** A line of an order to place: a catalog product, how many, and optionally the price the client saw. */
+export interface RequestedItem {
+  sku: string;
+  quantity: number;
+  /** When set, the order is placed only if this is still the catalog price. */
+  expectedUnitPriceCents: number | undefined;
+}
+
 export interface OrderRequest {
   userId: string;
-  items: readonly OrderItem[];
+  items: readonly RequestedItem[];
+  /** Empty means the client named none: the catalog's currency. */
   currency: string;
   paymentMethod: string;
   /** Empty means the client sent none. */
   idempotencyKey: string;
 }
 
-/** An order request that passed the rules, with its total computed here and never taken from the client. */
+/** An order request that passed the rules; pricing it is the catalog's part (see order-pricing.ts). */
 export interface ValidOrderRequest {
   userId: string;
-  items: OrderItem[];
-  currency: Currency;
+  items: RequestedItem[];
+  currency: string | undefined;
   paymentMethod: PaymentMethod;
-  totalCents: number;
   idempotencyKey: string | undefined;
 }
 
 export const MAX_ITEMS = 50;
 export const MAX_QUANTITY = 1_000;
 export const MAX_UNIT_PRICE_CENTS = 100_000_000;
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // Visible ASCII only: the key arrives as an HTTP header and is compared byte for byte.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const SUPPORTED_CURRENCIES = ['EUR', 'GBP', 'USD'] as const;
-export type Currency = (typeof SUPPORTED_CURRENCIES)[number];
+const CURRENCY = /^[A-Z]{3}$/;
 
 /**
  * The payment methods a client may choose. These are the card processors' well-known sandbox test
@@ -60,25 +68,41 @@ export function uuidProblem(field: string, value: string): ErrorDetail | undefin
   return UUID.test(value) ? undefined : { field, message: 'must be a UUID' };
 }
 
-function itemProblems(item: OrderItem, index: number): ErrorDetail[] {
+function itemProblems(item: RequestedItem, at: string): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
-  const at = `items[${index}]`;
-  if (!SKU.test(item.sku)) {
-    problems.push({
-      field: `${at}.sku`,
-      message:
-        'must be 1 to 64 letters, digits, dots, underscores or hyphens, starting with a letter or digit',
-    });
-  }
+  const sku = skuProblem(`${at}.sku`, item.sku);
+  if (sku) problems.push(sku);
   if (!isIntegerBetween(item.quantity, 1, MAX_QUANTITY)) {
     problems.push({ field: `${at}.quantity`, message: `must be a whole number from 1 to ${MAX_QUANTITY}` });
   }
-  if (!isIntegerBetween(item.unitPriceCents, 1, MAX_UNIT_PRICE_CENTS)) {
+  const expected = item.expectedUnitPriceCents;
+  if (expected !== undefined && !isIntegerBetween(expected, 1, MAX_UNIT_PRICE_CENTS)) {
+    // The client's name for the expected price, as the HTTP body spells it.
     problems.push({
       field: `${at}.unitPriceCents`,
       message: `must be a whole number of cents from 1 to ${MAX_UNIT_PRICE_CENTS}`,
     });
   }
+  return problems;
+}
+
+/**
+ * A sku at most once per order: one line per product keeps the stored order and a price refusal
+ * unambiguous, and a client that means more of it says so in the quantity.
+ */
+function repeatedSkuProblems(items: readonly RequestedItem[]): ErrorDetail[] {
+  const firstAt = new Map<string, number>();
+  const problems: ErrorDetail[] = [];
+  items.forEach(({ sku }, index) => {
+    const first = firstAt.get(sku);
+    if (first === undefined) firstAt.set(sku, index);
+    else {
+      problems.push({
+        field: `items[${index}].sku`,
+        message: `${sku} is already ordered in items[${first}]; order a sku once, with the quantity you want`,
+      });
+    }
+  });
   return problems;
 }
 
@@ -90,10 +114,11 @@ export function validateOrderRequest(request: OrderRequest): ValidOrderRequest {
   if (request.items.length < 1 || request.items.length > MAX_ITEMS) {
     problems.push({ field: 'items', message: `must hold 1 to ${MAX_ITEMS} items` });
   } else {
-    request.items.forEach((item, index) => problems.push(...itemProblems(item, index)));
+    request.items.forEach((item, index) => problems.push(...itemProblems(item, `items[${index}]`)));
+    problems.push(...repeatedSkuProblems(request.items));
   }
-  if (!isOneOf(SUPPORTED_CURRENCIES, request.currency)) {
-    problems.push({ field: 'currency', message: `must be one of ${SUPPORTED_CURRENCIES.join(', ')}` });
+  if (request.currency !== '' && !CURRENCY.test(request.currency)) {
+    problems.push({ field: 'currency', message: 'must be an ISO 4217 code such as EUR, or left out' });
   }
   if (!isOneOf(PAYMENT_METHODS, request.paymentMethod)) {
     problems.push({ field: 'paymentMethod', message: `must be one of ${PAYMENT_METHODS.join(', ')}` });
@@ -103,28 +128,30 @@ export function validateOrderRequest(request: OrderRequest): ValidOrderRequest {
   }
   if (problems.length > 0) throw invalidArgument('The order is not valid', problems);
 
-  const items = request.items.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents }));
   return {
     userId: request.userId.toLowerCase(),
-    items,
-    currency: request.currency as Currency,
+    items: request.items.map(({ sku, quantity, expectedUnitPriceCents }) => ({
+      sku,
+      quantity,
+      expectedUnitPriceCents,
+    })),
+    currency: request.currency === '' ? undefined : request.currency,
     paymentMethod: request.paymentMethod as PaymentMethod,
-    // At most 50 × 1000 × 10^8 = 5 × 10^12, well inside a safe integer.
-    totalCents: items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0),
     idempotencyKey: request.idempotencyKey === '' ? undefined : request.idempotencyKey,
   };
 }
 
 /**
- * What makes two requests with one idempotency key "the same request": a sha256 of the order's content
- * in a fixed shape (keys in a fixed order, items as given), so formatting never matters.
+ * What makes two requests with one idempotency key "the same request": a sha256 of the order as the
+ * client asked for it, in a fixed shape (keys in a fixed order, items as given), so formatting never
+ * matters. Not the prices charged: a retry after a price change is still the same request.
  */
 export function requestHash(
   request: Pick<ValidOrderRequest, 'items' | 'currency' | 'paymentMethod'>,
 ): string {
   const canonical = JSON.stringify({
-    items: request.items.map((item) => [item.sku, item.quantity, item.unitPriceCents]),
-    currency: request.currency,
+    items: request.items.map((item) => [item.sku, item.quantity, item.expectedUnitPriceCents ?? null]),
+    currency: request.currency ?? null,
     paymentMethod: request.paymentMethod,
   });
   return createHash('sha256').update(canonical).digest('hex');

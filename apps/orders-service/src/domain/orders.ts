@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { withTransaction, type Pool } from '@shop/db';
+import { withTransaction, type Pool, type PoolClient } from '@shop/db';
 import { AppError, failedPrecondition, invalidArgument, notFound, type ErrorDetail } from '@shop/errors';
 import { appendToOutbox } from '@shop/messaging';
 import type { OrderRecord, OrderRepository } from '../data-access/order-repository';
 import { decodeCursor, encodeCursor } from './order-cursor';
+import { priceOrder, type CatalogPrice } from './order-pricing';
 import { requestHash, uuidProblem, validateOrderRequest, type OrderRequest } from './order-rules';
 import { annotateActiveSpan } from '@shop/telemetry';
 
@@ -16,6 +17,15 @@ export interface Customer {
 export interface CustomerDirectory {
   /** Undefined for a user that does not exist; throws UNAVAILABLE when the directory cannot answer. */
   find(userId: string): Promise<Customer | undefined>;
+}
+
+/** The catalog, as orders need it: the current prices of the products an order names. */
+export interface PriceList {
+  /**
+   * Prices keyed by sku; unknown skus are absent. Read inside the order's transaction (`client`), so the
+   * order is priced from the catalog as it stands when the order is stored.
+   */
+  pricesOf(client: PoolClient, skus: readonly string[]): Promise<ReadonlyMap<string, CatalogPrice>>;
 }
 
 export type Order = Omit<OrderRecord, 'idempotencyKey' | 'requestHash'>;
@@ -44,6 +54,7 @@ export interface OrderUseCasesDeps {
   pool: Pool;
   orders: OrderRepository;
   customers: CustomerDirectory;
+  catalog: PriceList;
   orderEventsTopic: string;
   /** Told after a commit that wrote events, so the relay publishes them without waiting for its poll. */
   eventsWritten: () => void;
@@ -71,8 +82,9 @@ function replay(earlier: OrderRecord, hash: string | undefined): PlacedOrder {
 export function createOrderUseCases(deps: OrderUseCasesDeps) {
   return {
     /**
-     * Places a PENDING order for a known user and asks for its payment (OrderCreated) in the same
-     * transaction. A retry with the same idempotency key gets the first order back instead of a second.
+     * Places a PENDING order for a known user, priced from the catalog, and asks for its payment
+     * (OrderCreated) in the same transaction; a refusal (unknown sku, changed price) writes nothing.
+     * A retry with the same idempotency key gets the first order back instead of a second.
      */
     async createOrder(request: OrderRequest): Promise<PlacedOrder> {
       const valid = validateOrderRequest(request);
@@ -87,12 +99,14 @@ export function createOrderUseCases(deps: OrderUseCasesDeps) {
       if (!customer) throw failedPrecondition('Unknown user: orders can only be placed by registered users');
 
       const created = await withTransaction(deps.pool, async (client) => {
+        const skus = valid.items.map((item) => item.sku);
+        const priced = priceOrder(valid.items, valid.currency, await deps.catalog.pricesOf(client, skus));
         const order = await deps.orders.insert(client, {
           id: randomUUID(),
           userId: valid.userId,
-          items: valid.items,
-          totalCents: valid.totalCents,
-          currency: valid.currency,
+          items: priced.items,
+          totalCents: priced.totalCents,
+          currency: priced.currency,
           paymentMethod: valid.paymentMethod,
           customerEmail: customer.email,
           customerName: customer.name,

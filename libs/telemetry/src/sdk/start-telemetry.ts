@@ -26,8 +26,10 @@ export interface TelemetryOptions {
   instrument: readonly Instrumented[];
 }
 
-// Probes and the health protocol would otherwise be most of what a trace backend receives.
-const PROBE_PATHS = new Set(['/healthz', '/readyz', '/favicon.ico']);
+// Probes and the health protocol would otherwise be most of what a trace backend receives. The gateway's
+// intake of the browser's spans is left out too: a trace per exported batch would be noise beside the
+// browser's own traces.
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/favicon.ico', '/otlp/v1/traces']);
 const IGNORED_RPCS = [/^Check$/, /^Watch$/, /^ServerReflectionInfo$/];
 
 type Instrumentations = NonNullable<
@@ -37,13 +39,13 @@ type Instrumentations = NonNullable<
 const INSTRUMENTATIONS: Record<Instrumented, () => Instrumentations> = {
   'http-server': () => [
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => PROBE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
     }),
     // One `request` span per route with the route's name; a span per lifecycle hook and handler would
     // double the gateway's spans for nothing a reader needs (the gRPC client span shows the handler).
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
-      ignorePaths: (route) => PROBE_PATHS.has(route.url),
+      ignorePaths: (route) => UNTRACED_PATHS.has(route.url),
       instrumentHooks: false,
       instrumentHandler: false,
     }),

@@ -109,14 +109,31 @@ export function paymentOutcomeToJSON(object: PaymentOutcome): string {
   }
 }
 
-/** OrderItem is one line of an order. */
+/** OrderItem is one line of a placed order, at the price charged. */
 export interface OrderItem {
   /** Stock keeping unit of the product. */
   sku: string;
   /** Number of units; at least 1. */
   quantity: number;
-  /** Price of one unit in the order's currency, in minor units (cents); not negative. */
+  /**
+   * Price of one unit in the order's currency, in minor units (cents); not negative. In an order, the
+   * catalog price when it was placed. In CreateOrderRequest.items (deprecated), the price the client
+   * expects to pay; 0 = no expectation.
+   */
   unitPriceCents: number;
+}
+
+/** RequestedItem is one line of an order to place: a product of the catalog and how many. */
+export interface RequestedItem {
+  /** Sku of a catalog product; at most once per order. */
+  sku: string;
+  /** Number of units; at least 1. */
+  quantity: number;
+  /**
+   * The unit price the client showed its user, in minor units (cents). When set and not the catalog
+   * price, the order is refused (PRICE_CHANGED) rather than charged at a price the user never saw.
+   */
+  expectedUnitPriceCents?: number | undefined;
 }
 
 /** OrderPayment is the payment outcome of an order, as reported by the payments service. */
@@ -166,14 +183,24 @@ export interface Order {
 export interface CreateOrderRequest {
   /** The ordering user. */
   userId: string;
-  /** Lines to order; at least one. */
+  /**
+   * Deprecated: lines as clients sent them before the catalog priced orders, read as requested_items
+   * with unit_price_cents as the expected price (0 = none). Leave empty when requested_items is set.
+   *
+   * @deprecated
+   */
   items: OrderItem[];
-  /** ISO 4217 currency code of every unit price. */
+  /**
+   * ISO 4217 currency code the client expects to pay in; empty = the catalog's. Another currency
+   * than the catalog's is INVALID_ARGUMENT.
+   */
   currency: string;
   /** How the user pays (e.g. "card"). */
   paymentMethod: string;
   /** Client-chosen key that makes retries safe, scoped to the user; empty = none. */
   idempotencyKey: string;
+  /** Lines to order, priced from the catalog; at least one. */
+  requestedItems: RequestedItem[];
 }
 
 /** CreateOrderResponse returns the placed (or replayed) order. */
@@ -321,6 +348,113 @@ export const OrderItem: MessageFns<OrderItem, "orders.v1.OrderItem"> = {
     message.sku = object.sku ?? "";
     message.quantity = object.quantity ?? 0;
     message.unitPriceCents = object.unitPriceCents ?? 0;
+    return message;
+  },
+};
+
+function createBaseRequestedItem(): RequestedItem {
+  return { sku: "", quantity: 0, expectedUnitPriceCents: undefined };
+}
+
+export const RequestedItem: MessageFns<RequestedItem, "orders.v1.RequestedItem"> = {
+  $type: "orders.v1.RequestedItem" as const,
+
+  encode(message: RequestedItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(16).int32(message.quantity);
+    }
+    if (message.expectedUnitPriceCents !== undefined) {
+      writer.uint32(24).int64(message.expectedUnitPriceCents);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestedItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestedItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.quantity = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedUnitPriceCents = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestedItem {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      expectedUnitPriceCents: isSet(object.expectedUnitPriceCents)
+        ? globalThis.Number(object.expectedUnitPriceCents)
+        : isSet(object.expected_unit_price_cents)
+        ? globalThis.Number(object.expected_unit_price_cents)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RequestedItem): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = Math.round(message.quantity);
+    }
+    if (message.expectedUnitPriceCents !== undefined) {
+      obj.expectedUnitPriceCents = Math.round(message.expectedUnitPriceCents);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestedItem>, I>>(base?: I): RequestedItem {
+    return RequestedItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestedItem>, I>>(object: I): RequestedItem {
+    const message = createBaseRequestedItem();
+    message.sku = object.sku ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.expectedUnitPriceCents = object.expectedUnitPriceCents ?? undefined;
     return message;
   },
 };
@@ -706,7 +840,7 @@ export const Order: MessageFns<Order, "orders.v1.Order"> = {
 };
 
 function createBaseCreateOrderRequest(): CreateOrderRequest {
-  return { userId: "", items: [], currency: "", paymentMethod: "", idempotencyKey: "" };
+  return { userId: "", items: [], currency: "", paymentMethod: "", idempotencyKey: "", requestedItems: [] };
 }
 
 export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.CreateOrderRequest"> = {
@@ -727,6 +861,9 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(42).string(message.idempotencyKey);
+    }
+    for (const v of message.requestedItems) {
+      RequestedItem.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -784,6 +921,14 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestedItems.push(RequestedItem.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -815,6 +960,11 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
         : isSet(object.idempotency_key)
         ? globalThis.String(object.idempotency_key)
         : "",
+      requestedItems: globalThis.Array.isArray(object?.requestedItems)
+        ? object.requestedItems.map((e: any) => RequestedItem.fromJSON(e))
+        : globalThis.Array.isArray(object?.requested_items)
+        ? object.requested_items.map((e: any) => RequestedItem.fromJSON(e))
+        : [],
     };
   },
 
@@ -835,6 +985,9 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
     if (message.idempotencyKey !== "") {
       obj.idempotencyKey = message.idempotencyKey;
     }
+    if (message.requestedItems?.length) {
+      obj.requestedItems = message.requestedItems.map((e) => RequestedItem.toJSON(e));
+    }
     return obj;
   },
 
@@ -848,6 +1001,7 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
     message.currency = object.currency ?? "";
     message.paymentMethod = object.paymentMethod ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.requestedItems = object.requestedItems?.map((e) => RequestedItem.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1305,8 +1459,10 @@ export const ListOrdersResponse: MessageFns<ListOrdersResponse, "orders.v1.ListO
 export type OrdersServiceService = typeof OrdersServiceService;
 export const OrdersServiceService = {
   /**
-   * CreateOrder places a PENDING order; payment is handled asynchronously and moves it to
-   * CONFIRMED or CANCELLED. With an idempotency key, a repeated request from the same user
+   * CreateOrder places a PENDING order, priced from the catalog (CatalogService); payment is handled
+   * asynchronously and moves it to CONFIRMED or CANCELLED. An unknown sku is INVALID_ARGUMENT; an
+   * expected unit price that is not the catalog's current one is ABORTED (the error code PRICE_CHANGED):
+   * read the catalog again and resend. With an idempotency key, a repeated request from the same user
    * returns the order created first (with `replayed` set) instead of placing another one.
    */
   createOrder: {
@@ -1342,8 +1498,10 @@ export const OrdersServiceService = {
 
 export interface OrdersServiceServer extends UntypedServiceImplementation {
   /**
-   * CreateOrder places a PENDING order; payment is handled asynchronously and moves it to
-   * CONFIRMED or CANCELLED. With an idempotency key, a repeated request from the same user
+   * CreateOrder places a PENDING order, priced from the catalog (CatalogService); payment is handled
+   * asynchronously and moves it to CONFIRMED or CANCELLED. An unknown sku is INVALID_ARGUMENT; an
+   * expected unit price that is not the catalog's current one is ABORTED (the error code PRICE_CHANGED):
+   * read the catalog again and resend. With an idempotency key, a repeated request from the same user
    * returns the order created first (with `replayed` set) instead of placing another one.
    */
   createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
@@ -1355,8 +1513,10 @@ export interface OrdersServiceServer extends UntypedServiceImplementation {
 
 export interface OrdersServiceClient extends Client {
   /**
-   * CreateOrder places a PENDING order; payment is handled asynchronously and moves it to
-   * CONFIRMED or CANCELLED. With an idempotency key, a repeated request from the same user
+   * CreateOrder places a PENDING order, priced from the catalog (CatalogService); payment is handled
+   * asynchronously and moves it to CONFIRMED or CANCELLED. An unknown sku is INVALID_ARGUMENT; an
+   * expected unit price that is not the catalog's current one is ABORTED (the error code PRICE_CHANGED):
+   * read the catalog again and resend. With an idempotency key, a repeated request from the same user
    * returns the order created first (with `replayed` set) instead of placing another one.
    */
   createOrder(

@@ -1,0 +1,63 @@
+import { Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc-js';
+import { ordersV1 } from '@shop/contracts';
+
+/**
+ * Answers GetOrder as orders-service's contract says, from orders the test sets: another user's order
+ * and an unknown id are NOT_FOUND. The order streams read only GetOrder; the other methods answer
+ * UNIMPLEMENTED. `unavailable` makes every read fail as a service that is away does.
+ */
+export async function startOrdersStandIn() {
+  const orders = new Map<string, ordersV1.Order>();
+  let unavailable = false;
+  let reads = 0;
+  const server = new Server();
+  server.addService(ordersV1.OrdersServiceService, {
+    getOrder(
+      call: { request: ordersV1.GetOrderRequest },
+      callback: (error: Partial<ServiceError> | null, response?: ordersV1.GetOrderResponse) => void,
+    ) {
+      reads += 1;
+      if (unavailable) return callback({ code: status.UNAVAILABLE, details: 'database unavailable' });
+      const order = orders.get(call.request.orderId);
+      if (!order || order.userId !== call.request.userId)
+        return callback({ code: status.NOT_FOUND, details: `order ${call.request.orderId} not found` });
+      callback(null, { order });
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+
+  return {
+    address: `127.0.0.1:${port}`,
+    /** Places (or changes) an order; `changes` are applied over a PENDING order of `userId`. */
+    put(id: string, userId: string, changes: Partial<ordersV1.Order> = {}): ordersV1.Order {
+      const now = new Date();
+      const order = ordersV1.Order.fromPartial({
+        id,
+        userId,
+        status: ordersV1.OrderStatus.ORDER_STATUS_PENDING,
+        items: [{ sku: 'BOOK-42', quantity: 2, unitPriceCents: 1250 }],
+        totalCents: 2500,
+        currency: 'EUR',
+        paymentMethod: 'pm_card_visa',
+        cancellationReason: '',
+        payment: undefined,
+        createdAt: orders.get(id)?.createdAt ?? now,
+        updatedAt: now,
+        ...changes,
+      });
+      orders.set(id, order);
+      return order;
+    },
+    setUnavailable(value: boolean) {
+      unavailable = value;
+    },
+    reads: () => reads,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+export type OrdersStandIn = Awaited<ReturnType<typeof startOrdersStandIn>>;

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from '@shop/logger';
+import { headersToStrings, type ConsumedMessage } from './consumer';
+
+export interface BroadcastListenerOptions {
+  kafka: Kafka;
+  /**
+   * Start of the listener's consumer group id; a random suffix makes the group this process's own, so
+   * that every process receives every message instead of sharing the partitions.
+   */
+  groupPrefix: string;
+  topics: readonly string[];
+  logger: Logger;
+  /**
+   * Called for each message, in the message's processing span (a child of the producer's span). It must
+   * not block: the listener does not wait for work it starts, and a throw is logged, never retried.
+   */
+  handle(message: ConsumedMessage): void;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxWaitTimeInMs?: number;
+  /** First wait before joining again after the broker could not be reached; doubles up to 10 s. */
+  initialBackoffMs?: number;
+}
+
+export interface BroadcastListener {
+  /** The group this process listens in: unique to it. */
+  groupId: string;
+  /** True while the listener is a member of its group and receives messages. */
+  joined(): boolean;
+  /** Leaves the group; safe to call while it is still trying to join. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Every message of `topics` from now on, in every process that listens: for notifications that each
+ * replica fans out to its own clients (live order status), unlike `startConsumer`, whose group shares
+ * the work. Nothing is committed and nothing is dead-lettered: a listener starts at the latest offset
+ * each time, and a message it missed (while the broker was away, or before it joined) is the caller's
+ * to catch up on by other means. A broker that is away delays the listener; it never fails it.
+ */
+export function startBroadcastListener(options: BroadcastListenerOptions): BroadcastListener {
+  const groupId = `${options.groupPrefix}${randomUUID()}`;
+  const logger = options.logger.child({ component: 'broadcast-listener', groupId });
+  const initialBackoffMs = options.initialBackoffMs ?? 500;
+  const stopped = new AbortController();
+  let consumer: Consumer | undefined;
+  let joined = false;
+
+  const connect = async (): Promise<Consumer> => {
+    const created = options.kafka.consumer({
+      groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopped.signal.aborted) },
+    });
+    created.on(created.events.GROUP_JOIN, () => {
+      joined = true;
+      logger.info({ topics: options.topics }, 'listening');
+    });
+    created.on(created.events.CRASH, ({ payload }) => {
+      joined = false;
+      // kafkajs restarts the consumer after a retriable failure; after any other, the listener does.
+      if (!payload.restart && !stopped.signal.aborted) {
+        logger.warn({ err: payload.error }, 'listener crashed; joining again');
+        void listen();
+      }
+    });
+    created.on(created.events.DISCONNECT, () => {
+      joined = false;
+    });
+    consumer = created;
+    await created.connect();
+    // Stopped while kafkajs was still connecting: nothing waits for this join any more.
+    if (stopped.signal.aborted) return created.disconnect().then(() => created);
+    await created.subscribe({ topics: [...options.topics], fromBeginning: false });
+    await created.run({
+      // Offsets are never committed: the group is this process's alone and ends with it.
+      autoCommit: false,
+      eachMessage: ({ topic, partition, message }) => {
+        try {
+          options.handle({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString(),
+            value: message.value,
+            headers: headersToStrings(message.headers),
+          });
+        } catch (error) {
+          logger.warn({ err: error, topic, partition, offset: message.offset }, 'message not handled');
+        }
+        return Promise.resolve();
+      },
+    });
+    return created;
+  };
+
+  const listen = async () => {
+    for (let attempt = 0; !stopped.signal.aborted; attempt++) {
+      try {
+        await connect();
+        return;
+      } catch (error) {
+        await consumer?.disconnect().catch(() => undefined);
+        if (stopped.signal.aborted) return;
+        const waitMs = Math.min(initialBackoffMs * 2 ** attempt, 10_000);
+        logger.warn({ err: error, waitMs }, 'cannot listen yet; trying again');
+        await sleep(waitMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+      }
+    }
+  };
+  void listen();
+
+  return {
+    groupId,
+    joined: () => joined,
+    async stop() {
+      stopped.abort();
+      joined = false;
+      // A join still in kafkajs's connection retries is not waited for: it disconnects when it ends.
+      await consumer?.disconnect().catch(() => undefined);
+    },
+  };
+}
