@@ -5,14 +5,15 @@
 # because the npm registry is the one source the build machines can always reach. Only the static
 # library is built, with every optional dependency off, so bash, tar, gcc, make, git and npm suffice.
 #
-# One patch is applied to the mock cluster's sources, librdkafka-fetch-wakeup.patch: the mock holds an
-# empty Fetch response for the request's whole MaxWait, even when a producer writes to the partition
-# meanwhile (its own comment says so); Apache Kafka answers as soon as data arrives. The patch sends
-# the held response at once when data is appended to a partition it waits on, so each Kafka hop costs
-# a round trip rather than up to KAFKA_FETCH_MAX_WAIT_MS. mock-broker.spec.ts checks it.
-#
-# Idempotent: librdkafka is built once per package version (cached under .cache/kafka-mock-broker/);
-# the program is relinked only when its source, this script or the library is newer than the binary.
+# Two patches are applied to the mock cluster's sources (librdkafka-*.patch, in name order):
+# - librdkafka-fetch-wakeup.patch: the mock holds an empty Fetch response for the request's whole
+#   MaxWait, even when a producer writes to the partition meanwhile (its own comment says so); Apache
+#   Kafka answers as soon as data arrives. The patch sends the held response at once when data is
+#   appended to a partition it waits on, so each Kafka hop costs a round trip rather than up to
+#   KAFKA_FETCH_MAX_WAIT_MS. mock-broker.spec.ts checks it.
+# - librdkafka-group-rejoin.patch: a group member that sends JoinGroup again while its earlier join is
+#   still held (the client gave up on it and retried, as consumers do after a broker restart) tripped
+#   an assertion that aborted the whole broker; the new request now replaces the old, as in Kafka.
 set -euo pipefail
 
 # The one pin. 1.10.1 bundles librdkafka 2.15.1 (needs >= 2.2 for rd_kafka_mock_set_controller_id).
@@ -21,9 +22,9 @@ KAFKA_JAVASCRIPT_VERSION=1.10.1
 NATIVE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$NATIVE_DIR/../../.." && pwd)"
 CACHE_DIR="$REPO_ROOT/.cache/kafka-mock-broker"
-PATCH="$NATIVE_DIR/librdkafka-fetch-wakeup.patch"
-# A changed patch is another library: its digest names the build.
-PATCH_DIGEST="$(sha256sum "$PATCH" | cut -c1-12)"
+PATCHES=("$NATIVE_DIR"/librdkafka-*.patch)
+# Changed patches make another library: their digest names the build.
+PATCH_DIGEST="$(cat "${PATCHES[@]}" | sha256sum | cut -c1-12)"
 LIB_DIR="$CACHE_DIR/librdkafka-from-kafka-javascript-$KAFKA_JAVASCRIPT_VERSION-$PATCH_DIGEST"
 BIN="$CACHE_DIR/bin/kafka-mock-broker"
 SOURCE="$NATIVE_DIR/kafka-mock-broker.c"
@@ -43,10 +44,13 @@ build_librdkafka() {
   tar -xzf "$work"/confluentinc-kafka-javascript-*.tgz -C "$work/librdkafka" \
     --strip-components=3 package/deps/librdkafka
 
-  log "patching the mock cluster: a produce wakes the Fetch requests waiting on its partition"
-  # As a plain patch tool: the ceiling keeps git from taking the repository around .cache for the
-  # sources' own (it would read the patch's paths from the repository's root).
-  (cd "$work/librdkafka" && GIT_CEILING_DIRECTORIES="$work" git apply -p1 "$PATCH")
+  local patch
+  for patch in "${PATCHES[@]}"; do
+    log "patching the mock cluster: $(basename "$patch")"
+    # As a plain patch tool: the ceiling keeps git from taking the repository around .cache for the
+    # sources' own (it would read the patch's paths from the repository's root).
+    (cd "$work/librdkafka" && GIT_CEILING_DIRECTORIES="$work" git apply -p1 "$patch")
+  done
 
   log "configuring librdkafka (static, no optional dependencies)"
   (cd "$work/librdkafka" && ./configure --disable-ssl --disable-gssapi --disable-zstd \

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // Sources live beside this lib; the build output goes to the repository's gitignored cache, so a
@@ -9,7 +9,11 @@ const repoRoot = resolve(libRoot, '..', '..');
 const nativeDir = join(libRoot, 'native');
 const sourcePath = join(nativeDir, 'kafka-mock-broker.c');
 const buildScriptPath = join(nativeDir, 'build.sh');
-const patchPath = join(nativeDir, 'librdkafka-fetch-wakeup.patch');
+// The patches build.sh applies to librdkafka's sources.
+const patchPaths = () =>
+  readdirSync(nativeDir)
+    .filter((name) => /^librdkafka-.*\.patch$/.test(name))
+    .map((name) => join(nativeDir, name));
 
 /** Where build.sh puts the broker program (it may not exist yet; see ensureMockBrokerBuilt). */
 export function mockBrokerBinaryPath(): string {
@@ -27,9 +31,9 @@ function modifiedAt(path: string): number | undefined {
 function isStale(): boolean {
   const binary = modifiedAt(mockBrokerBinaryPath());
   if (binary === undefined) return true;
-  // build.sh and the patch count too: they hold the librdkafka pin, the compiler flags and the change
-  // to the mock's sources.
-  return [sourcePath, buildScriptPath, patchPath].some((input) => (modifiedAt(input) ?? 0) > binary);
+  // build.sh and the patches count too: they hold the librdkafka pin, the compiler flags and the
+  // changes to the mock's sources.
+  return [sourcePath, buildScriptPath, ...patchPaths()].some((input) => (modifiedAt(input) ?? 0) > binary);
 }
 
 /**
