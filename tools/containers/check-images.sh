@@ -302,11 +302,15 @@ done
 if [[ " ${apps[*]} " == *" gateway "* ]]; then
   step "run gateway (its /readyz checks every service above)"
   address() { echo "127.0.0.1:${grpc_port[$1]:-1}"; }
-  start_app gateway -e GATEWAY_HOST=127.0.0.1 -e GATEWAY_PORT="$gateway_port" \
+  start_app gateway -e GATEWAY_HOST=127.0.0.1 -e GATEWAY_PORT="$gateway_port" -e KAFKA_BROKERS="$brokers" \
     --env-file deploy/compose/dev-keys/gateway.env \
     -e USERS_SERVICE_ADDRESS="$(address users-service)" -e ORDERS_SERVICE_ADDRESS="$(address orders-service)" \
     -e PAYMENTS_SERVICE_ADDRESS="$(address payments-service)" -e EMAIL_SERVICE_ADDRESS="$(address email-service)"
   wait_healthy gateway
+  # The storefront, from the image's own build, at the gateway's root (the same origin as the API).
+  curl -fsS -H 'accept: text/html' "http://127.0.0.1:$gateway_port/" | grep -q '<div id="app"' ||
+    fail "the gateway does not serve the storefront at /"
+  echo "the storefront is served at http://127.0.0.1:$gateway_port/"
 fi
 
 # --- load -------------------------------------------------------------------------------------------
