@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@shop/logger';
-import { headersToStrings, type ConsumedMessage } from './consumer';
+import { toConsumedMessage, type ConsumedMessage } from './consumer';
 
 export interface BroadcastListenerOptions {
   kafka: Kafka;
@@ -82,14 +82,7 @@ export function startBroadcastListener(options: BroadcastListenerOptions): Broad
       autoCommit: false,
       eachMessage: ({ topic, partition, message }) => {
         try {
-          options.handle({
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString(),
-            value: message.value,
-            headers: headersToStrings(message.headers),
-          });
+          options.handle(toConsumedMessage(topic, partition, message));
         } catch (error) {
           logger.warn({ err: error, topic, partition, offset: message.offset }, 'message not handled');
         }

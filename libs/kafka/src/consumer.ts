@@ -88,6 +88,20 @@ interface Holding {
   heartbeat(): Promise<void>;
 }
 
+/** A message as kafkajs hands it over, in the shape the shop's handlers take. */
+export const toConsumedMessage = (
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): ConsumedMessage => ({
+  topic,
+  partition,
+  offset: message.offset,
+  key: message.key?.toString(),
+  value: message.value,
+  headers: headersToStrings(message.headers),
+});
+
 /**
  * At-least-once consumption: an offset is committed only after its message was handled or dead-lettered.
  * Handlers must therefore be idempotent (see the messaging lib's processed-events guard).
@@ -181,15 +195,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
   };
 
-  const toConsumed = (topic: string, partition: number, message: KafkaMessage): ConsumedMessage => ({
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString(),
-    value: message.value,
-    headers: headersToStrings(message.headers),
-  });
-
   const lag = observeConsumerLag(options.kafka, options.groupId, options.topics);
   await producer.connect();
   await consumer.connect();
@@ -203,7 +208,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         const { batch } = fetched;
         for (const message of batch.messages) {
           if (!fetched.isRunning() || fetched.isStale()) return;
-          const consumed = toConsumed(batch.topic, batch.partition, message);
+          const consumed = toConsumedMessage(batch.topic, batch.partition, message);
           await inLinkedSpan(consumed, () =>
             handleWithRetries(consumed, { heartbeat: () => fetched.heartbeat() }),
           );
@@ -216,7 +221,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     await consumer.run({
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
       eachMessage: (payload) =>
-        handleWithRetries(toConsumed(payload.topic, payload.partition, payload.message), {
+        handleWithRetries(toConsumedMessage(payload.topic, payload.partition, payload.message), {
           heartbeat: () => payload.heartbeat(),
         }),
     });
