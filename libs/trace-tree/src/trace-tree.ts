@@ -137,6 +137,37 @@ export function describeAttributes(span: TraceSpan): string {
     .join(' ');
 }
 
+export interface TreeDrawing {
+  /** The node's line, given its lead: the tree's guides and branch (`│  ├─ `). */
+  line(node: TraceNode, lead: string): string;
+  /** Lines under the node (before its children), given the indent that keeps the guides going. */
+  below(node: TraceNode, indent: string): string[];
+}
+
+/**
+ * Draws a trace tree one line per span, children under their parent with box-drawing guides; the
+ * orphans follow the roots under a heading of their own. Each renderer says what a line holds.
+ */
+export function drawTree(tree: TraceTree, drawing: TreeDrawing): string[] {
+  const lines: string[] = [];
+  const walk = (nodes: readonly TraceNode[], prefix: string, top: boolean) => {
+    nodes.forEach((node, index) => {
+      const last = index === nodes.length - 1;
+      const branch = top ? '' : last ? '└─ ' : '├─ ';
+      lines.push(drawing.line(node, `${prefix}${branch}`));
+      const childPrefix = top ? '' : `${prefix}${last ? '   ' : '│  '}`;
+      lines.push(...drawing.below(node, `${childPrefix}${node.children.length > 0 ? '│  ' : '   '}`));
+      walk(node.children, childPrefix, false);
+    });
+  };
+  walk(tree.roots, '', true);
+  if (tree.orphans.length > 0) {
+    lines.push('', 'Orphans (their parent span was not received):');
+    walk(tree.orphans, '', true);
+  }
+  return lines;
+}
+
 export interface RenderOptions {
   /** Show each span's start relative to the earliest span (default true). */
   offsets?: boolean;
@@ -156,7 +187,6 @@ export function renderTraceTree(spans: readonly TraceSpan[], options: RenderOpti
     undefined,
   );
   const byId = new Map(spans.map((span) => [`${span.traceId}/${span.spanId}`, span]));
-  const lines: string[] = [];
 
   const line = (span: TraceSpan): string => {
     const parts = [`[${span.service}]`, span.name];
@@ -172,27 +202,16 @@ export function renderTraceTree(spans: readonly TraceSpan[], options: RenderOpti
     return parts.join('  ');
   };
 
-  const walk = (nodes: readonly TraceNode[], prefix: string, top: boolean) => {
-    nodes.forEach((node, index) => {
-      const last = index === nodes.length - 1;
-      const branch = top ? '' : last ? '└─ ' : '├─ ';
-      lines.push(`${prefix}${branch}${line(node.span)}`);
-      const childPrefix = top ? '' : `${prefix}${last ? '   ' : '│  '}`;
-      for (const link of node.span.links) {
+  const lines = drawTree(tree, {
+    line: (node, lead) => `${lead}${line(node.span)}`,
+    below: (node, indent) =>
+      node.span.links.map((link) => {
         const target = byId.get(`${link.traceId}/${link.spanId}`);
         const where = target
           ? `${target.service}: ${target.name}`
           : `trace ${link.traceId} span ${link.spanId}`;
-        lines.push(`${childPrefix}${node.children.length > 0 ? '│  ' : '   '}↪ link to ${where}`);
-      }
-      walk(node.children, childPrefix, false);
-    });
-  };
-
-  walk(tree.roots, '', true);
-  if (tree.orphans.length > 0) {
-    lines.push('', 'Orphans (their parent span was not received):');
-    walk(tree.orphans, '', true);
-  }
+        return `${indent}↪ link to ${where}`;
+      }),
+  });
   return lines.join('\n');
 }

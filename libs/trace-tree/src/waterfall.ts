@@ -2,10 +2,10 @@ import { summarizeTrace } from './trace-summary';
 import {
   buildTraceTree,
   describeAttributes,
+  drawTree,
   durationMs,
   KIND_NAMES,
   STATUS_CODE,
-  type TraceNode,
   type TraceSpan,
 } from './trace-tree';
 
@@ -64,33 +64,26 @@ export function renderWaterfall(spans: readonly TraceSpan[], options: WaterfallO
       `0${formatDuration(total).padStart(barWidth - 1)}`,
   ];
 
-  const walk = (nodes: readonly TraceNode[], prefix: string, top: boolean) => {
-    nodes.forEach((node, index) => {
-      const last = index === nodes.length - 1;
-      const { span } = node;
-      const kind = KIND_NAMES[span.kind];
-      const name = `${span.name}${kind && kind !== 'internal' ? ` (${kind})` : ''}`;
-      const branch = top ? '' : last ? '└─ ' : '├─ ';
-      lines.push(
-        `${fit(`${prefix}${branch}${name}`, LABEL_WIDTH)} ${fit(span.service, SERVICE_WIDTH)} ` +
-          `${formatDuration(durationMs(span)).padStart(DURATION_WIDTH)} ${bar(span)}`,
-      );
-      const childPrefix = top ? '' : `${prefix}${last ? '   ' : '│  '}`;
-      const detail = [
-        describeAttributes(span),
-        span.status.code === STATUS_CODE.error ? paint('31', `ERROR ${span.status.message ?? ''}`) : '',
-      ]
-        .filter(Boolean)
-        .join('  ');
-      const guide = node.children.length > 0 ? '│  ' : '   ';
-      if (detail) lines.push(paint('2', `${childPrefix}${guide}${detail}`));
-      walk(node.children, childPrefix, false);
-    });
-  };
-  walk(tree.roots, '', true);
-  if (tree.orphans.length > 0) {
-    lines.push('', 'Orphans (their parent span was not received):');
-    walk(tree.orphans, '', true);
-  }
+  lines.push(
+    ...drawTree(tree, {
+      line: ({ span }, lead) => {
+        const kind = KIND_NAMES[span.kind];
+        const name = `${span.name}${kind && kind !== 'internal' ? ` (${kind})` : ''}`;
+        return (
+          `${fit(`${lead}${name}`, LABEL_WIDTH)} ${fit(span.service, SERVICE_WIDTH)} ` +
+          `${formatDuration(durationMs(span)).padStart(DURATION_WIDTH)} ${bar(span)}`
+        );
+      },
+      below: ({ span }, indent) => {
+        const detail = [
+          describeAttributes(span),
+          span.status.code === STATUS_CODE.error ? paint('31', `ERROR ${span.status.message ?? ''}`) : '',
+        ]
+          .filter(Boolean)
+          .join('  ');
+        return detail ? [paint('2', `${indent}${detail}`)] : [];
+      },
+    }),
+  );
   return lines.join('\n');
 }
