@@ -9,6 +9,7 @@
 #          (and, for the gateway, the storefront's static build in storefront/)
 # deps     installs exactly those production dependencies, nothing else (no dev tools, no sources)
 # runtime  Node, the bundle and its node_modules, owned by root and run as the unprivileged `node` user
+#          (the gateway's bundle also holds issue-certificates.js, the development CA's certificate job)
 #
 # Nothing is downloaded at build time except packages from the npm registry. The npm cache mount (and
 # --prefer-offline) keeps rebuilds fast; the workspace install is shared by all five images because APP
@@ -60,6 +61,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /workspace/dist/apps/${APP}/ ./
 COPY deploy/docker/healthcheck.cjs ./healthcheck.cjs
+# Mount points of the gRPC certificates (compose's volumes): a fresh named volume takes the owner of
+# the directory it is mounted on, so the gateway image's certificate job, running as `node`, can write.
+RUN mkdir -p /certs /ca && chown node:node /certs /ca && chmod 0755 /certs && chmod 0700 /ca
 USER node
 # Services: the standard gRPC health check (grpc.health.v1.Health/Check); the gateway: GET /readyz.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \

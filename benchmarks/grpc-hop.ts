@@ -11,10 +11,13 @@
  * load). CPU per call is summed over this process, the users service and the stack's Postgres
  * backends, so the hop's cost shows even where the cores, not the hop, cap the rate.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bearerMetadata } from '@shop/access-token';
 import { usersV1 } from '@shop/contracts';
 import { createPool } from '@shop/db';
 import { call, createClient } from '@shop/grpc';
+import { mtlsClientSecurity, readTlsDir } from '@shop/service-identity';
 import { createUserRepository } from '../apps/users-service/src/data-access/user-repository';
 import type { AccessTokenIssuer } from '../apps/users-service/src/domain/access-tokens';
 import { createUserUseCases } from '../apps/users-service/src/domain/users';
@@ -62,8 +65,10 @@ async function main(): Promise<void> {
   );
   const bench = await startBenchStack({ label: 'grpchop', build: !args['no-build'] });
   const { stack } = bench;
+  // The hop as the gateway makes it: mutual TLS with the gateway's identity, the user's token in metadata.
   const client = createClient(usersV1.UsersServiceClient, stack.addresses['users-service'], {
     deadlineMs: 5_000,
+    ...mtlsClientSecurity(readTlsDir(join(stack.certsDir, 'gateway')), 'users-service'),
   });
   const pool = createPool(serviceConnection(stack, 'users-service'), {
     applicationName: 'bench-in-process',
@@ -82,7 +87,11 @@ async function main(): Promise<void> {
     });
     const operations = {
       grpc: async () => {
-        const { user: found } = await call(client.getUser.bind(client), { id: user.id });
+        const { user: found } = await call(
+          client.getUser.bind(client),
+          { id: user.id },
+          { metadata: bearerMetadata(user.token) },
+        );
         if (found?.id !== user.id) throw new Error('wrong user');
       },
       'in-process': async () => {

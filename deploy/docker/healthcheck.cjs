@@ -2,7 +2,9 @@
 //
 // - gateway: GET /readyz, which answers 200 only when every service behind it is reachable;
 // - services: the standard gRPC health check, grpc.health.v1.Health/Check for the whole server (""),
-//   made with the image's own @grpc/grpc-js (grpc_health_probe is not in the image).
+//   made with the image's own @grpc/grpc-js (grpc_health_probe is not in the image). On GRPC_PROBE_PORT
+//   when set: the plaintext port that serves only health, since GRPC_PORT wants a client certificate
+//   the probe does not have. Otherwise on GRPC_PORT, in plaintext (GRPC_INSECURE=true).
 //
 // Which app it is comes from SHOP_APP (set by the Dockerfile); ports from the app's own variables.
 'use strict';
@@ -32,7 +34,7 @@ function checkGateway() {
 
 function checkGrpc() {
   const grpc = require('@grpc/grpc-js');
-  const port = process.env.GRPC_PORT || DEFAULT_PORTS[app];
+  const port = process.env.GRPC_PROBE_PORT || process.env.GRPC_PORT || DEFAULT_PORTS[app];
   const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   // HealthCheckRequest{service: ""} encodes to zero bytes; HealthCheckResponse{status: SERVING (1)} to 08 01.
   client.makeUnaryRequest(

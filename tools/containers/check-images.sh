@@ -207,8 +207,17 @@ wait_port "$smtp_port" 30 || { cat "$work/mail.log"; fail "the mail catcher did 
 
 measured=()
 declare -A grpc_port limit_mib app_pid cgroup healthy_kib peak_anon_kib peak_usage_kib peak_rss_kib oom_killed
-for app in "${apps[@]}"; do [[ $app == gateway ]] || grpc_port[$app]=$(free_port); done
+declare -A probe_port
+for app in "${apps[@]}"; do [[ $app == gateway ]] || { grpc_port[$app]=$(free_port); probe_port[$app]=$(free_port); }; done
 gateway_port=$(free_port)
+
+# gRPC is mutual TLS as under compose: the CA and every app's certificate, issued as compose's `certs` job
+# does, into what the containers mount at /certs (GRPC_TLS_DIR=/certs/<app> comes from the compose file).
+# The apps run as the image's `node` user (uid 1000), which must be able to read their keys.
+npx tsx --tsconfig tsconfig.base.json libs/service-identity/src/cli.ts --out "$work/certs" --ca-dir "$work/ca" \
+  gateway users-service orders-service payments-service email-service >/dev/null \
+  || fail "issuing the gRPC certificates"
+chown -R 1000:1000 "$work/certs"
 
 # The memory cgroup of a process: cgroup v2 (unified), or v1's memory hierarchy.
 memory_cgroup() {
@@ -262,7 +271,8 @@ measure() {
 start_app() {
   local app=$1
   shift
-  run_limited "$app" -e OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" "$@" "shop/$app:$tag"
+  run_limited "$app" -e OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" -v "$work/certs:/certs:ro" \
+    "$@" "shop/$app:$tag"
 }
 
 wait_healthy() {
@@ -288,12 +298,16 @@ for app in "${apps[@]}"; do
   [[ $app == gateway ]] && continue
   step "run $app"
   db="${prefix}${app%-service}"
-  extra=(-e GRPC_HOST=127.0.0.1 -e GRPC_PORT="${grpc_port[$app]}" -e KAFKA_BROKERS="$brokers"
+  # On the host network every service needs a probe port of its own (compose gives each 50060).
+  extra=(-e GRPC_HOST=127.0.0.1 -e GRPC_PORT="${grpc_port[$app]}" -e GRPC_PROBE_PORT="${probe_port[$app]}"
+    -e KAFKA_BROKERS="$brokers"
     -e PGHOST="$pghost" -e PGPORT="$pgport" -e PGUSER="$db" -e PGPASSWORD="$db" -e PGDATABASE="$db")
   case $app in
     users-service) extra+=(--env-file deploy/compose/dev-keys/users-service.env) ;;
-    orders-service) extra+=(-e USERS_SERVICE_ADDRESS="127.0.0.1:${grpc_port[users-service]:-1}") ;;
-    email-service) extra+=(-e SMTP_URL="smtp://127.0.0.1:$smtp_port") ;;
+    orders-service) extra+=(-e USERS_SERVICE_ADDRESS="127.0.0.1:${grpc_port[users-service]:-1}"
+      --env-file deploy/compose/dev-keys/gateway.env) ;;
+    payments-service) extra+=(--env-file deploy/compose/dev-keys/gateway.env) ;;
+    email-service) extra+=(-e SMTP_URL="smtp://127.0.0.1:$smtp_port" --env-file deploy/compose/dev-keys/gateway.env) ;;
   esac
   start_app "$app" "${extra[@]}"
   wait_healthy "$app"
@@ -305,7 +319,7 @@ if [[ " ${apps[*]} " == *" gateway "* ]]; then
   start_app gateway -e GATEWAY_HOST=127.0.0.1 -e GATEWAY_PORT="$gateway_port" -e KAFKA_BROKERS="$brokers" \
     --env-file deploy/compose/dev-keys/gateway.env \
     -e USERS_SERVICE_ADDRESS="$(address users-service)" -e ORDERS_SERVICE_ADDRESS="$(address orders-service)" \
-    -e PAYMENTS_SERVICE_ADDRESS="$(address payments-service)" -e EMAIL_SERVICE_ADDRESS="$(address email-service)"
+    -e EMAIL_SERVICE_ADDRESS="$(address email-service)"
   wait_healthy gateway
   # The storefront, from the image's own build, at the gateway's root (the same origin as the API).
   curl -fsS -H 'accept: text/html' "http://127.0.0.1:$gateway_port/" | grep -q '<div id="app"' ||

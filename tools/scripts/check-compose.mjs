@@ -7,8 +7,9 @@
 //   that serves, depends_on with conditions, every app built from the Dockerfile with its APP;
 // - the Dockerfile (dockerfile-utils) and what the images promise (non-root, probe, start command);
 // - the env contract (tools/scripts/check-env-contract.ts) and the topic list (generated, up to date);
-// - the dev key pair, the collector, Jaeger, Prometheus and Grafana configs (references resolve; promtool
-//   checks the Prometheus config and every dashboard query when it is installed).
+// - the dev key pair, the collector (and its tail-sampling overlay, merged as the collector merges it),
+//   Loki, Jaeger, Prometheus and Grafana configs (references resolve; promtool checks the Prometheus
+//   config, the alerting rules and their unit tests, and every dashboard query when it is installed).
 //
 // Exits non-zero on the first failed group, after printing every problem of that group.
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,7 @@ const HOST_PORTS_ALLOWED = new Set(['gateway', 'jaeger', 'grafana', 'mailpit', '
 /** Services that serve but cannot be probed from inside: the image has no shell or probe binary. */
 const NO_HEALTHCHECK = { 'otel-collector': 'scratch image without a shell; the apps retry their exports' };
 /** One-shot jobs and clients: nothing to probe, and (one-shot) not part of the steady-state budget. */
-const ONE_SHOT = new Set(['kafka-init']);
+const ONE_SHOT = new Set(['kafka-init', 'certs']);
 const CLIENTS = new Set(['demo-traffic']);
 /**
  * The memory budget of `docker compose up` (sum of the limits of what keeps running), MiB: the Node
@@ -281,9 +282,59 @@ function checkPipelines(config, problems, label) {
   }
 }
 
-group('OpenTelemetry Collector and Jaeger configs', (problems) => {
+/** The collector's merge of several --config files: maps merge key by key, anything else is replaced. */
+function mergeConfigs(base, overlay) {
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) return overlay;
+  if (typeof overlay !== 'object' || overlay === null || Array.isArray(overlay)) return overlay;
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(overlay)) merged[key] = mergeConfigs(base[key], value);
+  return merged;
+}
+
+group('OpenTelemetry Collector, Loki and Jaeger configs', (problems) => {
   const collector = parse(readFileSync(join(composeDir, 'otel-collector.yaml'), 'utf8'), { merge: true });
   checkPipelines(collector, problems, 'otel-collector.yaml');
+  // The tail-sampling switch: the overlay merged over the config must itself be a valid config, and the
+  // override file must run the collector with both files, mounted where it reads them.
+  const overlayFile = 'otel-collector.tail-sampling.yaml';
+  const sampled = mergeConfigs(collector, parse(readFileSync(join(composeDir, overlayFile), 'utf8')));
+  checkPipelines(sampled, problems, `otel-collector.yaml + ${overlayFile}`);
+  if (!sampled.processors?.tail_sampling?.policies?.length)
+    problems.push(`${overlayFile}: no tail_sampling policies`);
+  const spansTo = (config) =>
+    Object.values(config.service?.pipelines ?? {}).filter((pipeline) =>
+      pipeline.exporters?.includes('otlp/jaeger'),
+    );
+  if (!spansTo(sampled).every((pipeline) => pipeline.processors?.includes('tail_sampling'))) {
+    problems.push(`${overlayFile}: a pipeline sends traces to Jaeger without tail_sampling`);
+  }
+  const override =
+    readCompose(join(composeDir, 'tail-sampling.compose.yml')).services['otel-collector'] ?? {};
+  for (const mount of override.volumes ?? []) {
+    const [source, target] = String(mount).split(':');
+    if (!existsSync(join(root, source)))
+      problems.push(`tail-sampling.compose.yml mounts ${source}: no such file`);
+    if (!override.command?.includes(`--config=${target}`))
+      problems.push(`tail-sampling.compose.yml mounts ${target} but the collector does not read it`);
+  }
+  // Logs go to the loki service, which runs loki.yaml.
+  const loki = parse(readFileSync(join(composeDir, 'loki.yaml'), 'utf8'));
+  const lokiEndpoint = new URL(collector.exporters?.['otlphttp/loki']?.endpoint ?? 'http://missing');
+  if (!services[lokiEndpoint.hostname] || Number(lokiEndpoint.port) !== loki.server?.http_listen_port) {
+    problems.push(`otel-collector.yaml: logs go to ${lokiEndpoint.host}, not to the loki service's port`);
+  }
+  if (!services.loki?.volumes?.some((volume) => String(volume).startsWith('./deploy/compose/loki.yaml:'))) {
+    problems.push('the loki service does not mount deploy/compose/loki.yaml');
+  }
+  // A Go process beside its memory limit: GOMEMLIMIT below the limit, so the runtime collects first.
+  for (const name of ['otel-collector', 'loki']) {
+    const soft = /^(\d+)MiB$/.exec(String(services[name]?.environment?.GOMEMLIMIT ?? ''))?.[1];
+    const limit = mebibytes(memoryOf(services[name] ?? {}));
+    if (!soft || Number(soft) > limit * 0.9)
+      problems.push(
+        `${name}: GOMEMLIMIT (${soft ?? 'unset'} MiB) must be set, at most 90% of its ${limit} MiB limit`,
+      );
+  }
   const given = services['otel-collector']?.environment ?? {};
   for (const [, name] of readFileSync(join(composeDir, 'otel-collector.yaml'), 'utf8').matchAll(
     /\$\{env:([A-Z0-9_]+)\}/g,
@@ -331,6 +382,7 @@ function dashboardQueries() {
             panel: panel.title,
             datasource: target.datasource ?? panel.datasource,
             expr: target.expr,
+            promql: (target.datasource ?? panel.datasource)?.type === 'prometheus',
           });
         }
       }
@@ -358,9 +410,15 @@ group('Prometheus and Grafana: config, datasources, dashboards and their queries
     const host = new URL(source.url).hostname;
     if (!services[host]) problems.push(`datasource ${source.name} points at ${host}: no such service`);
   }
-  for (const destination of uids.get('prometheus')?.jsonData?.exemplarTraceIdDestinations ?? []) {
-    if (!uids.has(destination.datasourceUid))
-      problems.push(`exemplars link to unknown datasource ${destination.datasourceUid}`);
+  const links = [
+    ...(uids.get('prometheus')?.jsonData?.exemplarTraceIdDestinations ?? []),
+    ...(uids.get('loki')?.jsonData?.derivedFields ?? []),
+    uids.get('jaeger')?.jsonData?.tracesToMetrics,
+    uids.get('jaeger')?.jsonData?.tracesToLogsV2,
+  ];
+  for (const link of links) {
+    if (!uids.has(link?.datasourceUid))
+      problems.push(`a link goes to unknown datasource ${link?.datasourceUid}`);
   }
   const queries = dashboardQueries();
   const seen = new Set();
@@ -377,7 +435,9 @@ group('Prometheus and Grafana: config, datasources, dashboards and their queries
   // Every metric a dashboard reads is documented in deploy/compose/README.md.
   const documented = readFileSync(join(composeDir, 'README.md'), 'utf8');
   const metrics = new Set();
-  for (const { expr } of queries) {
+  const alertRules = parse(readFileSync(join(composeDir, 'alerts/shop.rules.yml'), 'utf8'));
+  const alertExprs = alertRules.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
+  for (const expr of [...queries.filter((query) => query.promql).map((query) => query.expr), ...alertExprs]) {
     for (const [name] of expr.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g)) {
       if (/^(histogram_quantile|label_values|label_replace)$/.test(name)) continue;
       if (/_(bucket|count|sum|total)$/.test(name)) {
@@ -387,7 +447,7 @@ group('Prometheus and Grafana: config, datasources, dashboards and their queries
     }
   }
   const labels =
-    /^(http_route|http_request_method|http_response_status_code|rpc_service|rpc_method|rpc_grpc_status_code|db_client_connection_state|messaging_destination_name|service_name|span_name|span_kind)$/;
+    /^(http_route|http_request_method|http_response_status_code|rpc_method|rpc_response_status_code|db_client_connection_state|messaging_destination_name|messaging_consumer_group_name|service_name|span_name|span_kind)$/;
   for (const metric of metrics) {
     if (!labels.test(metric) && !documented.includes(metric))
       problems.push(`metric ${metric} is not documented in deploy/compose/README.md`);
@@ -410,10 +470,12 @@ group('Prometheus and Grafana: config, datasources, dashboards and their queries
         groups: [
           {
             name: 'dashboards',
-            rules: queries.map((query, i) => ({
-              record: `dashboard:query_${i}`,
-              expr: query.expr.replaceAll('$__rate_interval', '1m').replaceAll('$service', '.*'),
-            })),
+            rules: queries
+              .filter((query) => query.promql)
+              .map((query, i) => ({
+                record: `dashboard:query_${i}`,
+                expr: query.expr.replaceAll('$__rate_interval', '1m').replaceAll('$service', '.*'),
+              })),
           },
         ],
       };
@@ -421,6 +483,12 @@ group('Prometheus and Grafana: config, datasources, dashboards and their queries
       const checked = run('promtool', ['check', 'rules', join(dir, 'rules.json')]);
       if (checked.status !== 0) problems.push(`promtool check rules (dashboard queries): ${checked.output}`);
       else notes.push('promtool: prometheus.yml and every dashboard query parse');
+      const alerts = run('promtool', ['check', 'rules', join(composeDir, 'alerts/shop.rules.yml')]);
+      if (alerts.status !== 0) problems.push(`promtool check rules (alerts): ${alerts.output}`);
+      // The rules' unit tests: each alert fires on the series it is for, and not on the others.
+      const tested = run('promtool', ['test', 'rules', 'shop.test.yml'], { cwd: join(composeDir, 'alerts') });
+      if (tested.status !== 0) problems.push(`promtool test rules (alerts): ${tested.output}`);
+      else notes.push(`promtool: ${alertExprs.length} alerting rules valid, their unit tests pass`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

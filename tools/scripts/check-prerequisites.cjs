@@ -28,10 +28,23 @@ function onPath(name) {
   });
 }
 
+const MIN_MINOR = 7;
+
 function checkNode(problems) {
   const wanted = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
   const running = process.versions.node;
-  if (running.split('.')[0] === wanted) return `Node ${running}`;
+  const [major, minor] = running.split('.');
+  // users-service hashes passwords with crypto.argon2, which Node 24 has from 24.7 on.
+  if (major === wanted && Number(minor) >= MIN_MINOR) return `Node ${running}`;
+  if (major === wanted) {
+    problems.push({
+      problem: `Node.js ${wanted}.${MIN_MINOR} or a later ${wanted}.x is needed (for crypto.argon2); this is Node ${running}.`,
+      fix: [
+        `Update Node ${wanted} (\`nvm install ${wanted}\`, or \`npm install --prefix ~/.cache/shop/node${wanted} node@${wanted}\`).`,
+      ],
+    });
+    return undefined;
+  }
   problems.push({
     problem: `Node.js ${wanted} is needed; this is Node ${running} (${process.execPath}).`,
     fix: [

@@ -1,16 +1,23 @@
 /**
- * `npm run trace:capture`: runs the shop with its telemetry sent to an in-process OTLP receiver, places
- * one order that is paid and one whose card is declined, and keeps the two traces:
+ * `npm run trace:capture [-- --out DIR] [-- --commit]`: runs the shop with its telemetry sent to
+ * in-process OTLP receivers, places one order that is paid and one whose card is declined, and keeps
+ * the two traces and the names of the metrics the shop exported meanwhile. It writes to `--out`
+ * (default `tmp/trace-capture/<run>/`):
  *
- *   docs/traces/checkout-confirmed.json, docs/traces/checkout-cancelled.json   the spans, as received
- *   docs/tracing.md                                                            their trees, between the
- *                                                                              trace:*:start/end markers
+ *   checkout-confirmed.json, checkout-cancelled.json   the spans, as received
+ *   checkout-confirmed.txt, checkout-cancelled.txt     their trees
+ *   metrics.json                                       every metric exported: OTLP name, type, unit
+ *
+ * and with `--commit` also rewrites the committed copies: docs/traces/checkout-*.json, the trees in
+ * docs/tracing.md (between the trace:*:start/end markers) and tools/tracing/exported-metrics.json (what
+ * tools/scripts/metric-names.spec.ts checks the dashboards and alerts against).
  *
  * Needs what `npm run stack` needs (Postgres through PG*, the broker built or KAFKA_BROKERS set).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
 import { adminConnection, startOtlpReceiver, startSmtpCapture, type ReceivedSpan } from '@shop/testing';
@@ -23,9 +30,12 @@ import {
   type Checkout,
 } from '../../apps/shop-e2e/src/trace-checkout';
 import { renderTraceTree } from '@shop/trace-tree';
+import { exportedMetrics } from './exported-metrics';
 
 const GUIDE = join(WORKSPACE_ROOT, 'docs', 'tracing.md');
 const TRACES = join(WORKSPACE_ROOT, 'docs', 'traces');
+const METRICS_FIXTURE = join(WORKSPACE_ROOT, 'tools', 'tracing', 'exported-metrics.json');
+const USAGE = 'usage: npm run trace:capture [-- --out DIR] [-- --commit]';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -58,7 +68,20 @@ function section(spans: ReceivedSpan[], placed: Checkout, file: string): string 
 }
 
 async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      commit: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
+    },
+  });
+  if (args.help) {
+    log(USAGE);
+    return;
+  }
   const run = randomBytes(3).toString('hex');
+  const out = resolve(args.out ?? join(WORKSPACE_ROOT, 'tmp', 'trace-capture', run));
+  mkdirSync(out, { recursive: true });
   const receiver = await startOtlpReceiver();
   const smtp = await startSmtpCapture();
   let stack: Stack | undefined;
@@ -100,6 +123,10 @@ async function main(): Promise<void> {
     }
     await untilSpansStopArriving(receiver.spans);
 
+    // Histograms and counters are exported on the metric interval (1 s here): one more round after the
+    // last span carries everything the checkouts recorded.
+    await new Promise((done) => setTimeout(done, 2_500));
+
     let guide = readFileSync(GUIDE, 'utf8');
     for (const [name, placed] of checkouts) {
       const traceId = placed.traceIdHeader ?? findCheckoutTrace(receiver.spans, placed);
@@ -108,13 +135,26 @@ async function main(): Promise<void> {
         .filter((span) => span.traceId === traceId)
         .sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
       const file = `checkout-${name}.json`;
-      const path = join(TRACES, file);
-      writeFileSync(path, await formatted(path, JSON.stringify(spans, null, 2)));
-      guide = replaceSection(guide, name, section(spans, placed, file));
-      log(`\n${name}: ${spans.length} spans -> docs/traces/${file}\n${renderTraceTree(spans)}`);
+      const json = JSON.stringify(spans, null, 2);
+      writeFileSync(join(out, file), await formatted(join(out, file), json));
+      writeFileSync(join(out, `checkout-${name}.txt`), `${renderTraceTree(spans)}\n`);
+      if (args.commit) {
+        writeFileSync(join(TRACES, file), await formatted(join(TRACES, file), json));
+        guide = replaceSection(guide, name, section(spans, placed, file));
+      }
+      log(
+        `\n${name}: ${spans.length} spans -> ${relative(WORKSPACE_ROOT, join(out, file))}\n${renderTraceTree(spans)}`,
+      );
     }
-    writeFileSync(GUIDE, await formatted(GUIDE, guide));
-    log('\ndocs/tracing.md updated');
+    const exported = exportedMetrics(receiver.metrics);
+    const metrics = JSON.stringify(exported, null, 2);
+    writeFileSync(join(out, 'metrics.json'), await formatted(join(out, 'metrics.json'), metrics));
+    log(`${exported.length} metrics -> ${relative(WORKSPACE_ROOT, join(out, 'metrics.json'))}`);
+    if (args.commit) {
+      writeFileSync(GUIDE, await formatted(GUIDE, guide));
+      writeFileSync(METRICS_FIXTURE, await formatted(METRICS_FIXTURE, metrics));
+      log('docs/traces, docs/tracing.md and tools/tracing/exported-metrics.json updated');
+    }
   } finally {
     const exits = (await stack?.stop()) ?? [];
     const unclean = exits.filter((exit) => exit.code !== 0);

@@ -1,14 +1,17 @@
+import { accessTokenSettings, createAccessTokenVerifier } from '@shop/access-token';
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import type { RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
+import { grpcServerSecurity } from '@shop/service-identity';
 import type { Kafka } from 'kafkajs';
 import { mailboxDomain, type EmailConfig } from './config';
 import { createEmailRepository } from './data-access/email-repository';
 import { createEmailLog } from './domain/email-log';
 import { createNotificationUseCases } from './domain/notifications';
+import { emailCallers } from './entry-points/grpc/callers';
 import { emailGrpcService } from './entry-points/grpc/email-grpc-service';
 import { startEmailEventConsumer } from './entry-points/kafka/email-event-consumer';
 import { createSmtpMailer } from './smtp/smtp-mailer';
@@ -33,9 +36,11 @@ export function createEmailService({ config, pool, kafka, logger }: EmailService
   });
   const emailLog = createEmailLog({ emails });
   const grpc = createGrpcServer({
-    services: [emailGrpcService(emailLog, logger)],
+    services: [emailGrpcService(emailLog, createAccessTokenVerifier(accessTokenSettings(config)), logger)],
     logger,
     reflection: descriptorSet(),
+    probePort: config.GRPC_PROBE_PORT,
+    ...grpcServerSecurity(config, emailCallers, logger),
   });
   let consumer: RunningConsumer | undefined;
 

@@ -1,7 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '@shop/config';
 import { emailConfigSchema, mailboxDomain } from './config';
 
-const env = { PGUSER: 'email', PGDATABASE: 'email', KAFKA_BROKERS: 'k:9092' };
+// What every start needs besides the SMTP settings under test (the key verifies the callers' tokens).
+const env = {
+  PGUSER: 'email',
+  PGDATABASE: 'email',
+  KAFKA_BROKERS: 'k:9092',
+  JWT_PUBLIC_KEY: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+};
 
 describe('email-service config', () => {
   it('needs an SMTP URL, and defaults the sender and the gRPC port', () => {

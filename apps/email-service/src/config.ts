@@ -1,4 +1,13 @@
-import { faultFlagsEnv, grpcServerEnv, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
+import { accessTokenEnv } from '@shop/access-token';
+import {
+  faultFlagsEnv,
+  grpcServerEnv,
+  grpcTransportEnv,
+  kafkaEnv,
+  logEnv,
+  postgresEnv,
+  z,
+} from '@shop/config';
 
 // `Name <address>` or a bare address; the domain of the address also names the Message-IDs.
 const MAILBOX = /^(?:[^<>]*<)?[^\s@<>]+@([^\s@<>]+\.[^\s@<>]+)>?$/;
@@ -14,9 +23,11 @@ export const emailConfigSchema = z.object({
   ...logEnv,
   ...postgresEnv,
   ...grpcServerEnv,
+  ...grpcTransportEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50054),
   ...kafkaEnv,
   ...faultFlagsEnv,
+  ...accessTokenEnv,
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
     .describe(

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Metadata } from '@grpc/grpc-js';
+import { bearerMetadata } from '@shop/access-token';
 import { call, waitUntilServing } from '@shop/grpc';
 import { headersToStrings, DLT_HEADERS } from '@shop/kafka';
 import {
@@ -34,8 +36,13 @@ describe('email-service', () => {
       expect(mails).toHaveLength(1);
       return mails[0] as CapturedMail;
     });
-  const listEmails = (request: Partial<emailV1.ListEmailsRequest>) =>
-    call(shop.client.listEmails.bind(shop.client), { recipient: '', limit: 0, cursor: '', ...request });
+  /** ListEmails as the user with this login email asks it: with their access token. */
+  const listEmails = (address: string, request: Partial<emailV1.ListEmailsRequest> = {}) =>
+    call(
+      shop.client.listEmails.bind(shop.client),
+      { limit: 0, cursor: '', ...request },
+      { metadata: bearerMetadata(shop.tokens.sign(randomUUID(), { email: address })) },
+    );
 
   it('welcomes a newly registered user by name, in a text and an HTML part', async () => {
     const eventId = await shop.publish(userRegistered('ada@example.com', 'Ada Lovelace'));
@@ -146,12 +153,10 @@ describe('email-service', () => {
       // One at a time, so that the order of sending is the order of publishing. The mail reaches the
       // SMTP server a moment before the service records it as sent, and only sent mails are listed.
       await eventually(() => expect(mailsTo(address)).toHaveLength(eventIds.length));
-      await eventually(async () =>
-        expect((await listEmails({ recipient: address })).emails).toHaveLength(eventIds.length),
-      );
+      await eventually(async () => expect((await listEmails(address)).emails).toHaveLength(eventIds.length));
     }
 
-    const all = await listEmails({ recipient: 'Pages@Example.com' });
+    const all = await listEmails('Pages@Example.com');
     expect(all.emails.map((email) => email.eventId)).toEqual([...eventIds].reverse());
     expect(all.nextCursor).toBe('');
     expect(all.emails[0]).toMatchObject({
@@ -164,29 +169,51 @@ describe('email-service', () => {
     const seen: string[] = [];
     let cursor = '';
     do {
-      const page = await listEmails({ recipient: address, limit: 2, cursor });
+      const page = await listEmails(address, { limit: 2, cursor });
       expect(page.emails.length).toBeLessThanOrEqual(2);
       seen.push(...page.emails.map((email) => email.eventId));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...eventIds].reverse());
 
-    const everyone = await listEmails({ limit: 100 });
-    expect(everyone.emails.length).toBeGreaterThan(3);
-    const times = everyone.emails.map((email) => email.sentAt?.getTime() ?? 0);
-    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // Only the caller's own mails: another user's token lists theirs, none of these.
+    const someoneElse = await listEmails('ada@example.com', { limit: 100 });
+    expect(someoneElse.emails.length).toBeGreaterThan(0);
+    expect(someoneElse.emails.map((email) => email.recipient)).toEqual(
+      someoneElse.emails.map(() => 'ada@example.com'),
+    );
+  });
+
+  it.each([
+    ['no token', () => undefined],
+    ['a token signed by another key', () => shop.tokens.forged(randomUUID())],
+    ['an expired token', () => shop.tokens.expired(randomUUID())],
+    ['a token for another audience', () => shop.tokens.wrongAudience(randomUUID())],
+    ['a token that names no email address', () => shop.tokens.sign(randomUUID(), { email: undefined })],
+  ])('refuses to list with %s as UNAUTHENTICATED', async (_label, token) => {
+    const signed = token();
+    const error = await failure(
+      call(
+        shop.client.listEmails.bind(shop.client),
+        { limit: 100, cursor: '' },
+        { metadata: signed === undefined ? new Metadata() : bearerMetadata(signed) },
+      ),
+    );
+    expect(error.code).toBe('UNAUTHENTICATED');
   });
 
   it.each([
     ['a cursor it did not issue', { cursor: 'not-a-cursor' }, 'cursor'],
     ['a negative limit', { limit: -1 }, 'limit'],
   ])('refuses to list with %s as INVALID_ARGUMENT naming the field', async (_label, request, field) => {
-    const error = await failure(listEmails(request));
+    const error = await failure(listEmails('pages@example.com', request));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.details.map((detail) => detail.field)).toEqual([field]);
   });
 
   it('reports SERVING over the gRPC health checking protocol', async () => {
-    await expect(waitUntilServing(`127.0.0.1:${shop.port}`, 2_000)).resolves.toBeUndefined();
+    await expect(
+      waitUntilServing(`127.0.0.1:${shop.port}`, 2_000, '', shop.asGateway),
+    ).resolves.toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { grpcTarget, kafkaEnv, lifelineEnv, logEnv, pemKey, port, z } from '@shop/config';
+import { grpcTarget, grpcTransportEnv, kafkaEnv, lifelineEnv, logEnv, pemKey, port, z } from '@shop/config';
 
 const positiveInt = (description: string, fallback: number) =>
   z.coerce.number().int().positive().default(fallback).describe(description);
@@ -49,6 +49,18 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: port('Port the HTTP server listens on (0 picks a free one).', 8080),
   BODY_LIMIT_BYTES: positiveInt('Largest request body accepted; larger ones are answered 413.', 65_536),
   SHUTDOWN_GRACE_MS: positiveInt('How long in-flight requests may take to finish on SIGTERM.', 10_000),
+  // Generous enough for the load generator (one address, its sign-up scenario at 20/s; checkout at
+  // 60/s over 20 users), far below what a script guessing passwords or filling the database would send.
+  RATE_LIMIT_WINDOW_MS: positiveInt('Window of the rate limits below.', 60_000),
+  RATE_LIMIT_SIGNUPS: positiveInt(
+    'Sign-ups (POST /v1/users) per client address per window; more: 429.',
+    1_200,
+  ),
+  RATE_LIMIT_TOKENS: positiveInt(
+    'Sign-ins (POST /v1/auth/token) per client address per window; more: 429.',
+    1_200,
+  ),
+  RATE_LIMIT_ORDERS: positiveInt('Orders placed (POST /v1/orders) per user per window; more: 429.', 1_200),
   GRPC_DEADLINE_MS: positiveInt('Deadline of every call to a downstream service.', 3_000),
   READINESS_DEADLINE_MS: positiveInt(
     'Deadline of each health check behind /readyz; short, so a probe is answered before it times out.',
@@ -56,8 +68,10 @@ export const gatewayConfigSchema = z.object({
   ),
   USERS_SERVICE_ADDRESS: grpcTarget('gRPC address of the users service.'),
   ORDERS_SERVICE_ADDRESS: grpcTarget('gRPC address of the orders service.'),
-  PAYMENTS_SERVICE_ADDRESS: grpcTarget('gRPC address of the payments service (checked by /readyz).'),
-  EMAIL_SERVICE_ADDRESS: grpcTarget('gRPC address of the email service (checked by /readyz).'),
+  EMAIL_SERVICE_ADDRESS: grpcTarget(
+    'gRPC address of the email service (GET /v1/users/me/emails; /readyz reports it as degraded).',
+  ),
+  ...grpcTransportEnv,
   JWT_PUBLIC_KEY: pemKey('Ed25519 public key (SPKI PEM) that verifies access tokens.'),
   JWT_ISSUER: z.string().default('shop-users').describe('Required `iss` of access tokens.'),
   JWT_AUDIENCE: z.string().default('shop-api').describe('Required `aud` of access tokens.'),

@@ -12,7 +12,7 @@ const SERVICE = 'gateway';
 runMain(async () => {
   const config = loadConfig(gatewayConfigSchema);
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const clients = createGrpcClients(config);
+  const clients = createGrpcClients(config, logger);
   const orderEvents = createOrderStatusHub((error) =>
     logger.error({ err: error }, 'an order stream failed to take a change'),
   );

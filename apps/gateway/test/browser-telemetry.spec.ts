@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { expectErrorShape, startTestGateway, type TestGateway } from './gateway';
+import { expectProblem, startTestGateway, type TestGateway } from './gateway';
 
 interface Received {
   url: string | undefined;
@@ -86,14 +86,14 @@ describe('gateway: browser traces at /otlp/v1/traces', () => {
     const before = collector.received.length;
     const response = await post(gateway, { spans: [] });
     expect(response.statusCode).toBe(400);
-    expect(expectErrorShape(response.json(), 'INVALID_ARGUMENT').error.message).toMatch(/resourceSpans/);
+    expect(expectProblem(response, 'INVALID_ARGUMENT').detail).toMatch(/resourceSpans/);
     expect(collector.received).toHaveLength(before);
   });
 
   it('refuses a batch over the small body limit with a 413', async () => {
     const response = await post(gateway, batch('x'.repeat(5000)));
     expect(response.statusCode).toBe(413);
-    expectErrorShape(response.json(), 'PAYLOAD_TOO_LARGE');
+    expectProblem(response, 'PAYLOAD_TOO_LARGE');
   });
 
   it('limits each client address: past the limit, 429 with Retry-After, and nothing forwarded', async () => {
@@ -104,7 +104,7 @@ describe('gateway: browser traces at /otlp/v1/traces', () => {
     expect(statuses).toContain(429);
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();
-    expectErrorShape(refused.json(), 'RESOURCE_EXHAUSTED');
+    expectProblem(refused, 'RESOURCE_EXHAUSTED');
     expect(collector.received).toHaveLength(before);
   });
 
@@ -133,7 +133,7 @@ describe('gateway: browser traces without a collector', () => {
     try {
       const response = await post(gateway, batch());
       expect(response.statusCode).toBe(503);
-      expectErrorShape(response.json(), 'UNAVAILABLE');
+      expectProblem(response, 'UNAVAILABLE');
     } finally {
       await gateway.close();
     }

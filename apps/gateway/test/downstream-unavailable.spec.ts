@@ -1,4 +1,4 @@
-import { expectErrorShape, startTestGateway, type TestGateway } from './gateway';
+import { expectProblem, startTestGateway, type TestGateway } from './gateway';
 
 describe('gateway: when the services behind it cannot be reached', () => {
   let gateway: TestGateway;
@@ -56,25 +56,22 @@ describe('gateway: when the services behind it cannot be reached', () => {
       const before = gateway.downstreamConnections();
       const response = await gateway.app.inject(request());
       expect(response.statusCode).toBe(503);
-      const { error } = expectErrorShape(response.json(), 'UNAVAILABLE');
-      expect(error.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{2,5}/);
+      expect(response.headers['retry-after']).toMatch(/^\d+$/);
+      const error = expectProblem(response, 'UNAVAILABLE');
+      expect(error.detail).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{2,5}/);
       // It did try: the request reached the gRPC client (or found its channel already failing).
       expect(gateway.downstreamConnections()).toBeGreaterThanOrEqual(before);
     },
   );
 
-  it('is not ready, reports all four services and names the two its API calls', async () => {
+  it('is not ready, reports the three services its routes call and names the two they all need', async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({
       status: 'not_ready',
-      services: {
-        users: 'UNREACHABLE',
-        orders: 'UNREACHABLE',
-        payments: 'UNREACHABLE',
-        email: 'UNREACHABLE',
-      },
+      services: { users: 'UNREACHABLE', orders: 'UNREACHABLE', email: 'UNREACHABLE' },
       notReady: ['users', 'orders'],
+      degraded: ['email'],
     });
   });
 

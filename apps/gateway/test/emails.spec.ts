@@ -1,4 +1,4 @@
-import { expectErrorShape, startTestGateway, type TestGateway } from './gateway';
+import { expectProblem, startTestGateway, type TestGateway } from './gateway';
 
 describe('gateway: the mails sent to me (GET /v1/users/me/emails)', () => {
   let gateway: TestGateway;
@@ -15,7 +15,7 @@ describe('gateway: the mails sent to me (GET /v1/users/me/emails)', () => {
     const before = gateway.downstreamConnections();
     const anonymous = await gateway.app.inject({ url: '/v1/users/me/emails' });
     expect(anonymous.statusCode).toBe(401);
-    expectErrorShape(anonymous.json(), 'UNAUTHENTICATED');
+    expectProblem(anonymous, 'UNAUTHENTICATED');
 
     for (const limit of ['0', '101', 'many']) {
       const response = await gateway.app.inject({
@@ -23,7 +23,7 @@ describe('gateway: the mails sent to me (GET /v1/users/me/emails)', () => {
         headers: { authorization: `Bearer ${gateway.token()}` },
       });
       expect(response.statusCode).toBe(400);
-      expect(expectErrorShape(response.json(), 'INVALID_ARGUMENT').error.details?.[0]?.field).toBe('limit');
+      expect(expectProblem(response, 'INVALID_ARGUMENT').errors?.[0]?.field).toBe('limit');
     }
     expect(gateway.downstreamConnections()).toBe(before);
   });
@@ -34,6 +34,6 @@ describe('gateway: the mails sent to me (GET /v1/users/me/emails)', () => {
       headers: { authorization: `Bearer ${gateway.token()}` },
     });
     expect(response.statusCode).toBe(503);
-    expectErrorShape(response.json(), 'UNAVAILABLE');
+    expectProblem(response, 'UNAVAILABLE');
   });
 });

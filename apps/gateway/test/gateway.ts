@@ -52,15 +52,16 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   const config = loadConfig(gatewayConfigSchema, {
     USERS_SERVICE_ADDRESS: downstream.address,
     ORDERS_SERVICE_ADDRESS: downstream.address,
-    PAYMENTS_SERVICE_ADDRESS: downstream.address,
     EMAIL_SERVICE_ADDRESS: downstream.address,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     // Named, never contacted: buildGateway starts no Kafka listener (main.ts does).
     KAFKA_BROKERS: testBrokers().join(','),
+    // The downstreams hang up before any handshake: what is tested here is above the transport.
+    GRPC_INSECURE: 'true',
     ...env,
   });
-  const clients = createGrpcClients(config);
   const logger = testLogger('gateway');
+  const clients = createGrpcClients(config, logger);
   const orderEvents = createOrderStatusHub((error) => logger.error({ err: error }, 'listener failed'));
   let app: FastifyInstance;
   try {
@@ -97,21 +98,48 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   };
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: { field?: string; message: string }[] };
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: { field?: string; message: string }[];
   traceId?: string;
 }
 
-/** Asserts the one error shape, `{ error: { code, message, details? }, traceId? }`, and returns the body. */
-export function expectErrorShape(body: unknown, code: string): ErrorBody {
-  const { error, ...rest } = body as ErrorBody;
-  expect(Object.keys(rest).filter((key) => key !== 'traceId')).toEqual([]);
-  expect(error.code).toBe(code);
-  expect(typeof error.message).toBe('string');
-  expect(Object.keys(error).filter((key) => !['code', 'message', 'details'].includes(key))).toEqual([]);
-  for (const detail of error.details ?? []) {
+const PROBLEM_MEMBERS = ['type', 'title', 'status', 'detail', 'code', 'errors', 'traceId'];
+
+/**
+ * Asserts the one error shape, RFC 9457 problem details
+ * `{ type, title, status, detail, code, errors?: [{ field?, message }], traceId? }`, and returns the body.
+ */
+export function expectErrorShape(body: unknown, code: string): ProblemBody {
+  const problem = body as ProblemBody;
+  expect(Object.keys(problem).filter((key) => !PROBLEM_MEMBERS.includes(key))).toEqual([]);
+  expect(problem.code).toBe(code);
+  expect(problem.type).toBe(`tag:shop.local,2026:problems/${code.toLowerCase().replace(/_/g, '-')}`);
+  expect(typeof problem.title).toBe('string');
+  expect(typeof problem.status).toBe('number');
+  expect(typeof problem.detail).toBe('string');
+  for (const detail of problem.errors ?? []) {
     expect(typeof detail.message).toBe('string');
     expect(['string', 'undefined']).toContain(typeof detail.field);
   }
-  return body as ErrorBody;
+  return problem;
+}
+
+/** An HTTP answer as inject() and fetch-based helpers hand it to a test. */
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  json(): unknown;
+}
+
+/** Asserts an error answer: problem+json, its `status` the response's, in the one error shape. */
+export function expectProblem(response: Answer, code: string): ProblemBody {
+  expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
+  const problem = expectErrorShape(response.json(), code);
+  expect(problem.status).toBe(response.statusCode);
+  return problem;
 }

@@ -75,9 +75,14 @@ describe('gateway: API documentation', () => {
     if (path !== '/healthz') expect(statuses.some((status) => /^[45]/.test(status))).toBe(true);
     for (const [status, response] of Object.entries(operation?.responses ?? {})) {
       expect(typeof response.description).toBe('string');
-      // The order's live status is a stream of events; its errors are JSON like every other.
+      // The order's live status is a stream of events; errors are problem details (RFC 9457) everywhere,
+      // but for a readiness probe's 503, which is the report of what is not ready.
       const mediaType =
-        path.endsWith('/events') && status === '200' ? 'text/event-stream' : 'application/json';
+        /^[45]/.test(status) && path !== '/readyz'
+          ? 'application/problem+json'
+          : path.endsWith('/events') && status === '200'
+            ? 'text/event-stream'
+            : 'application/json';
       expect(response.content?.[mediaType]?.schema).toBeDefined();
     }
     if (authenticated) {
@@ -86,11 +91,25 @@ describe('gateway: API documentation', () => {
     }
   });
 
-  it('describes errors with the one error shape', () => {
-    const schema = document.paths['/v1/orders']?.['post']?.responses['400']?.content?.['application/json']
-      ?.schema as { properties?: Record<string, unknown>; required?: string[] };
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(['error', 'traceId']);
-    expect(schema.required).toEqual(['error']);
+  it('describes errors with the one error shape, RFC 9457 problem details, the field list included', () => {
+    const responses = document.paths['/v1/orders']?.['post']?.responses ?? {};
+    const schema = responses['400']?.content?.['application/problem+json']?.schema as {
+      properties?: Record<string, { items?: { properties?: Record<string, unknown> } }>;
+      required?: string[];
+    };
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(
+      ['code', 'detail', 'errors', 'status', 'title', 'traceId', 'type'].sort(),
+    );
+    expect([...(schema.required ?? [])].sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
+    expect(Object.keys(schema.properties?.['errors']?.items?.properties ?? {}).sort()).toEqual([
+      'field',
+      'message',
+    ]);
+    // 422: the same Idempotency-Key with another body; 429 and 503 say when to come back.
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(['422', '429', '503']));
+    for (const status of ['429', '503']) {
+      expect(Object.keys((responses[status] as { headers?: object }).headers ?? {})).toEqual(['Retry-After']);
+    }
   });
 
   it('documents where a placed order is, and when it is a replay', () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { createDecoder } from 'fast-jwt';
 import { ordersV1 } from '@shop/contracts';
 import { readServerSentEvents, type ServerSentEvent } from '@shop/event-stream';
 import { eventually } from '@shop/testing';
-import { expectErrorShape, startTestGateway, type TestGateway } from './gateway';
+import { expectProblem, startTestGateway, type TestGateway } from './gateway';
 import { startOrdersStandIn, type OrdersStandIn } from './orders-stand-in';
 
 interface OrderEvent extends ServerSentEvent {
@@ -147,8 +148,7 @@ describe('gateway: live order status (GET /v1/orders/:id/events)', () => {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(response.statusCode).toBe(404);
-      expect(response.headers['content-type']).toMatch(/^application\/json/);
-      expectErrorShape(response.json(), 'NOT_FOUND');
+      expectProblem(response, 'NOT_FOUND');
     }
     expect(gateway.orderEvents.subscriptions()).toBe(0);
   });
@@ -160,11 +160,11 @@ describe('gateway: live order status (GET /v1/orders/:id/events)', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(badId.statusCode).toBe(400);
-    expect(expectErrorShape(badId.json(), 'INVALID_ARGUMENT').error.details?.[0]?.field).toBe('id');
+    expect(expectProblem(badId, 'INVALID_ARGUMENT').errors?.[0]?.field).toBe('id');
     const anonymous = await gateway.app.inject({ url: `/v1/orders/${randomUUID()}/events` });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBe('Bearer');
-    expectErrorShape(anonymous.json(), 'UNAUTHENTICATED');
+    expectProblem(anonymous, 'UNAUTHENTICATED');
     expect(orders.reads()).toBe(before);
   });
 
@@ -178,7 +178,7 @@ describe('gateway: live order status (GET /v1/orders/:id/events)', () => {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(response.statusCode).toBe(503);
-      expectErrorShape(response.json(), 'UNAVAILABLE');
+      expectProblem(response, 'UNAVAILABLE');
     } finally {
       orders.setUnavailable(false);
     }
@@ -222,6 +222,24 @@ describe('gateway: live order status when events go missing', () => {
 
       expect((await stream.next())?.order.status).toBe('CONFIRMED');
       expect(await stream.next()).toBeUndefined();
+    } finally {
+      await closeCuttingSpareConnections(gateway);
+    }
+  });
+
+  it("ends the stream once the orders service stops accepting the caller's token (it expired)", async () => {
+    const { gateway, baseUrl } = await listeningGateway(orders, { ORDER_EVENTS_RECHECK_MS: '200' });
+    try {
+      const token = gateway.tokenWith({ expiresInMs: 2_000 });
+      const { sub: customer } = createDecoder()(token) as { sub: string };
+      const id = randomUUID();
+      orders.put(id, customer);
+      const stream = await follow(baseUrl, id, token);
+      expect((await stream.next())?.order.status).toBe('PENDING');
+
+      // Still pending when the token runs out: the stream ends rather than go on failing its re-reads.
+      expect(await stream.next()).toBeUndefined();
+      expect(gateway.orderEvents.subscriptions()).toBe(0);
     } finally {
       await closeCuttingSpareConnections(gateway);
     }

@@ -1,5 +1,6 @@
 import { testSigningKeys } from '@shop/testing';
-import { expectErrorShape, startTestGateway, type TestGateway } from './gateway';
+import type { InjectOptions } from 'fastify';
+import { expectProblem, startTestGateway, type TestGateway } from './gateway';
 
 /*
  * Everything here is decided by the gateway alone. Its downstream services are unreachable and count
@@ -57,13 +58,13 @@ describe('gateway: requests refused before any service is called', () => {
       const response = await getMe(authorization());
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
-      expectErrorShape(response.json(), 'UNAUTHENTICATED');
+      expectProblem(response, 'UNAUTHENTICATED');
     });
 
     it('says that an expired token has expired', async () => {
       const expired = gateway.tokenWith({ clockTimestamp: Date.now() - 3_600_000 });
       const response = await getMe(`Bearer ${expired}`);
-      expect(expectErrorShape(response.json(), 'UNAUTHENTICATED').error.message).toMatch(/expired/);
+      expect(expectProblem(response, 'UNAUTHENTICATED').detail).toMatch(/expired/);
     });
 
     it('refuses an unauthenticated order before reading its body', async () => {
@@ -73,7 +74,7 @@ describe('gateway: requests refused before any service is called', () => {
         payload: { not: 'an order' },
       });
       expect(response.statusCode).toBe(401);
-      expectErrorShape(response.json(), 'UNAUTHENTICATED');
+      expectProblem(response, 'UNAUTHENTICATED');
     });
 
     it.each([
@@ -83,7 +84,7 @@ describe('gateway: requests refused before any service is called', () => {
     ] as const)('requires a token for %s %s', async (method, url) => {
       const response = await gateway.app.inject({ method, url });
       expect(response.statusCode).toBe(401);
-      expectErrorShape(response.json(), 'UNAUTHENTICATED');
+      expectProblem(response, 'UNAUTHENTICATED');
     });
   });
 
@@ -104,7 +105,7 @@ describe('gateway: requests refused before any service is called', () => {
         payload: '{"items": [',
       });
       expect(response.statusCode).toBe(400);
-      expectErrorShape(response.json(), 'INVALID_ARGUMENT');
+      expectProblem(response, 'INVALID_ARGUMENT');
     });
 
     it('for a JSON body that is not an object', async () => {
@@ -115,7 +116,7 @@ describe('gateway: requests refused before any service is called', () => {
         payload: '[1, 2]',
       });
       expect(response.statusCode).toBe(400);
-      expectErrorShape(response.json(), 'INVALID_ARGUMENT');
+      expectProblem(response, 'INVALID_ARGUMENT');
     });
 
     it.each([
@@ -159,8 +160,8 @@ describe('gateway: requests refused before any service is called', () => {
     ])('for %s', async (_label, payload, fields) => {
       const response = await postOrder(payload);
       expect(response.statusCode).toBe(400);
-      const { error } = expectErrorShape(response.json(), 'INVALID_ARGUMENT');
-      expect(error.details?.map((detail) => detail.field)).toEqual(expect.arrayContaining(fields));
+      const error = expectProblem(response, 'INVALID_ARGUMENT');
+      expect(error.errors?.map((detail) => detail.field)).toEqual(expect.arrayContaining(fields));
     });
 
     it.each([
@@ -170,8 +171,8 @@ describe('gateway: requests refused before any service is called', () => {
     ])('for an Idempotency-Key %s', async (_label, key) => {
       const response = await postOrder(validOrder, { 'idempotency-key': key });
       expect(response.statusCode).toBe(400);
-      const { error } = expectErrorShape(response.json(), 'INVALID_ARGUMENT');
-      expect(error.details?.map((detail) => detail.field)).toEqual(['Idempotency-Key']);
+      const error = expectProblem(response, 'INVALID_ARGUMENT');
+      expect(error.errors?.map((detail) => detail.field)).toEqual(['Idempotency-Key']);
     });
 
     it.each([
@@ -181,8 +182,8 @@ describe('gateway: requests refused before any service is called', () => {
     ])('for a registration with %s', async (_label, payload, fields) => {
       const response = await gateway.app.inject({ method: 'POST', url: '/v1/users', payload });
       expect(response.statusCode).toBe(400);
-      const { error } = expectErrorShape(response.json(), 'INVALID_ARGUMENT');
-      expect(error.details?.map((detail) => detail.field)).toEqual(fields);
+      const error = expectProblem(response, 'INVALID_ARGUMENT');
+      expect(error.errors?.map((detail) => detail.field)).toEqual(fields);
     });
 
     it('for a token request without a password', async () => {
@@ -192,8 +193,8 @@ describe('gateway: requests refused before any service is called', () => {
         payload: { email: 'ada@example.com' },
       });
       expect(response.statusCode).toBe(400);
-      const { error } = expectErrorShape(response.json(), 'INVALID_ARGUMENT');
-      expect(error.details?.map((detail) => detail.field)).toEqual(['password']);
+      const error = expectProblem(response, 'INVALID_ARGUMENT');
+      expect(error.errors?.map((detail) => detail.field)).toEqual(['password']);
     });
 
     it.each([
@@ -211,8 +212,8 @@ describe('gateway: requests refused before any service is called', () => {
         headers: { authorization: `Bearer ${gateway.token()}` },
       });
       expect(response.statusCode).toBe(400);
-      const { error } = expectErrorShape(response.json(), 'INVALID_ARGUMENT');
-      expect(error.details?.map((detail) => detail.field)).toEqual([field]);
+      const error = expectProblem(response, 'INVALID_ARGUMENT');
+      expect(error.errors?.map((detail) => detail.field)).toEqual([field]);
     });
   });
 
@@ -224,7 +225,7 @@ describe('gateway: requests refused before any service is called', () => {
         payload: { email: 'ada@example.com', name: 'x'.repeat(70_000), password: 'long enough' },
       });
       expect(response.statusCode).toBe(413);
-      expectErrorShape(response.json(), 'PAYLOAD_TOO_LARGE');
+      expectProblem(response, 'PAYLOAD_TOO_LARGE');
     });
 
     it('answers 415 for a body that is not JSON by media type', async () => {
@@ -235,7 +236,7 @@ describe('gateway: requests refused before any service is called', () => {
         payload: 'email=ada@example.com',
       });
       expect(response.statusCode).toBe(415);
-      expectErrorShape(response.json(), 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(response, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('answers 415 for form data', async () => {
@@ -246,13 +247,181 @@ describe('gateway: requests refused before any service is called', () => {
         payload: 'email=ada%40example.com&password=secret',
       });
       expect(response.statusCode).toBe(415);
-      expectErrorShape(response.json(), 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(response, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+  });
+
+  describe('a corpus of bad input: a 4xx problem, never a 5xx, and no service asked (so nothing written)', () => {
+    const bearer = () => ({ authorization: `Bearer ${gateway.token()}` });
+    const json = { 'content-type': 'application/json' };
+    const order = { items: [{ sku: 'milk-jug', quantity: 1 }], paymentMethod: 'pm_card_visa' };
+    const user = { email: 'ada@example.com', name: 'Ada', password: 'long enough' };
+    type Case = [label: string, request: () => InjectOptions, status: number];
+    const cases: Case[] = [
+      [
+        'malformed JSON',
+        () => ({ method: 'POST', url: '/v1/users', headers: json, payload: '{"email":' }),
+        400,
+      ],
+      [
+        'JSON with a trailing comma',
+        () => ({ method: 'POST', url: '/v1/users', headers: json, payload: '{"a":1,}' }),
+        400,
+      ],
+      [
+        'a JSON string',
+        () => ({ method: 'POST', url: '/v1/auth/token', headers: json, payload: '"ada"' }),
+        400,
+      ],
+      [
+        'JSON null',
+        () => ({ method: 'POST', url: '/v1/orders', headers: { ...json, ...bearer() }, payload: 'null' }),
+        400,
+      ],
+      [
+        'a body of NUL bytes',
+        () => ({ method: 'POST', url: '/v1/users', headers: json, payload: '\u0000\u0000' }),
+        400,
+      ],
+      [
+        'a number for the email',
+        () => ({ method: 'POST', url: '/v1/users', payload: { ...user, email: 42 } }),
+        400,
+      ],
+      [
+        'an array for the password',
+        () => ({ method: 'POST', url: '/v1/auth/token', payload: { email: 'a@b.c', password: ['x'] } }),
+        400,
+      ],
+      [
+        'a string for the items',
+        () => ({ method: 'POST', url: '/v1/orders', headers: bearer(), payload: { ...order, items: 'all' } }),
+        400,
+      ],
+      [
+        'a quantity as a string',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, items: [{ sku: 'milk-jug', quantity: '2' }] },
+        }),
+        400,
+      ],
+      [
+        'a quantity of 1e300',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: { ...json, ...bearer() },
+          payload: JSON.stringify(order).replace('"quantity":1', '"quantity":1e300'),
+        }),
+        400,
+      ],
+      [
+        'a negative price',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, items: [{ sku: 'milk-jug', quantity: 1, unitPriceCents: -1 }] },
+        }),
+        400,
+      ],
+      [
+        'a prototype-polluting field',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: { ...json, ...bearer() },
+          payload:
+            '{"__proto__":{"admin":true},"items":[{"sku":"milk-jug","quantity":1}],"paymentMethod":"pm_card_visa"}',
+        }),
+        400,
+      ],
+      [
+        'SQL in a sku',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, items: [{ sku: "x'; DROP TABLE orders;--", quantity: 1 }] },
+        }),
+        400,
+      ],
+      [
+        'markup in a sku',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, items: [{ sku: '<svg onload=alert(1)>', quantity: 1 }] },
+        }),
+        400,
+      ],
+      [
+        'SQL in a payment method',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, paymentMethod: "pm' OR '1'='1" },
+        }),
+        400,
+      ],
+      [
+        'SQL in an order id',
+        () => ({ method: 'GET', url: `/v1/orders/${encodeURIComponent("1' OR '1'='1")}`, headers: bearer() }),
+        400,
+      ],
+      [
+        'SQL in a product sku',
+        () => ({ method: 'GET', url: `/v1/products/${encodeURIComponent("' OR 1=1--")}` }),
+        400,
+      ],
+      [
+        'a huge body',
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, pad: 'x'.repeat(1_000_000) },
+        }),
+        413,
+      ],
+      [
+        'a huge sign-up',
+        () => ({ method: 'POST', url: '/v1/users', payload: { ...user, name: 'x'.repeat(5 * 1024 * 1024) } }),
+        413,
+      ],
+      [
+        "another user's orders, as asked for in the body",
+        () => ({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: bearer(),
+          payload: { ...order, userId: '0e7c1f7e-6a0b-4c6e-9d33-0b8f3f3d2a11' },
+        }),
+        400,
+      ],
+    ];
+
+    it.each(cases)('%s', async (_label, request, status) => {
+      const response = await gateway.app.inject(request());
+      expect(response.statusCode).toBe(status);
+      expect(response.statusCode).toBeLessThan(500);
+      const codes: Record<number, string> = {
+        400: 'INVALID_ARGUMENT',
+        401: 'UNAUTHENTICATED',
+        413: 'PAYLOAD_TOO_LARGE',
+      };
+      expectProblem(response, codes[status] ?? 'an unexpected status');
     });
   });
 
   it('answers 404 in the error shape for a route that does not exist', async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(response.statusCode).toBe(404);
-    expectErrorShape(response.json(), 'NOT_FOUND');
+    expectProblem(response, 'NOT_FOUND');
   });
 });

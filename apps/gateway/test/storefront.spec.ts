@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectErrorShape, startTestGateway, type TestGateway } from './gateway';
+import { expectProblem, startTestGateway, type TestGateway } from './gateway';
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
@@ -85,13 +85,13 @@ describe('gateway: the storefront at /', () => {
   it('keeps unknown API paths a JSON 404, even for a browser asking for HTML', async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: HTML });
     expect(response.statusCode).toBe(404);
-    expectErrorShape(response.json(), 'NOT_FOUND');
+    expectProblem(response, 'NOT_FOUND');
   });
 
   it('answers a missing file that is not a page (a script, an image) with a 404, not index.html', async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/assets/gone-123.js' });
     expect(response.statusCode).toBe(404);
-    expectErrorShape(response.json(), 'NOT_FOUND');
+    expectProblem(response, 'NOT_FOUND');
   });
 
   it("tells the page where Jaeger's UI is", async () => {
@@ -115,7 +115,7 @@ describe('gateway: without a storefront build', () => {
   it('answers / with a 404 problem that says so, and keeps serving the API', async () => {
     const page = await gateway.app.inject({ method: 'GET', url: '/', headers: HTML });
     expect(page.statusCode).toBe(404);
-    expect(expectErrorShape(page.json(), 'NOT_FOUND').error.message).toMatch(/storefront is not installed/);
+    expect(expectProblem(page, 'NOT_FOUND').detail).toMatch(/storefront is not installed/);
     const health = await gateway.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
   });

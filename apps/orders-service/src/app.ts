@@ -1,10 +1,12 @@
 import type { Kafka } from 'kafkajs';
+import { accessTokenSettings, createAccessTokenVerifier } from '@shop/access-token';
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
+import { grpcClientSecurity, grpcServerSecurity } from '@shop/service-identity';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import { catalogGrpcService } from './catalog/catalog-grpc-service';
 import { createCatalogQueries } from './catalog/catalog-queries';
@@ -14,6 +16,7 @@ import { createUsersCustomerDirectory } from './data-access/customer-directory';
 import { createOrderRepository } from './data-access/order-repository';
 import { createOrderUseCases, type PriceList } from './domain/orders';
 import { createPaymentOutcomes } from './domain/payment-outcomes';
+import { ordersCallers } from './entry-points/grpc/callers';
 import { ordersGrpcService } from './entry-points/grpc/orders-grpc-service';
 import { startPaymentEventsConsumer } from './entry-points/kafka/payment-events-consumer';
 
@@ -35,6 +38,7 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
   const customers = createUsersCustomerDirectory({
     address: config.USERS_SERVICE_ADDRESS,
     deadlineMs: config.USERS_DEADLINE_MS,
+    ...grpcClientSecurity(config, 'users-service', logger),
   });
   const products = createProductRepository(pool);
   // Orders see the catalog only through this port, so the catalog can move out behind it later.
@@ -43,11 +47,13 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
   const outcomes = createPaymentOutcomes({ pool, orders, orderEventsTopic, eventsWritten, logger });
   const grpc = createGrpcServer({
     services: [
-      ordersGrpcService(useCases, logger),
+      ordersGrpcService(useCases, createAccessTokenVerifier(accessTokenSettings(config)), logger),
       catalogGrpcService(createCatalogQueries(products), logger),
     ],
     logger,
     reflection: descriptorSet(),
+    probePort: config.GRPC_PROBE_PORT,
+    ...grpcServerSecurity(config, ordersCallers, logger),
   });
 
   return {

@@ -1,12 +1,24 @@
-import { faultFlagsEnv, grpcServerEnv, grpcTarget, kafkaEnv, logEnv, postgresEnv, z } from '@shop/config';
+import { accessTokenEnv } from '@shop/access-token';
+import {
+  faultFlagsEnv,
+  grpcServerEnv,
+  grpcTarget,
+  grpcTransportEnv,
+  kafkaEnv,
+  logEnv,
+  postgresEnv,
+  z,
+} from '@shop/config';
 
 export const ordersConfigSchema = z.object({
   ...logEnv,
   ...postgresEnv,
   ...grpcServerEnv,
+  ...grpcTransportEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50052),
   ...kafkaEnv,
   ...faultFlagsEnv,
+  ...accessTokenEnv,
   USERS_SERVICE_ADDRESS: grpcTarget(
     'The users service, which CreateOrder asks for the customer: host:port, a comma-separated list of replicas, or dns:///name:port.',
   ),

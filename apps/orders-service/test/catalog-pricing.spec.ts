@@ -21,6 +21,7 @@ describe('orders-service catalog and pricing', () => {
     orders = suite.service.client;
     catalog = createClient(catalogV1.CatalogServiceClient, `127.0.0.1:${suite.service.port}`, {
       deadlineMs: 5_000,
+      ...suite.service.asGateway,
     });
   });
 

@@ -1,7 +1,10 @@
+import { Metadata } from '@grpc/grpc-js';
+import { bearerMetadata } from '@shop/access-token';
 import { ordersV1 } from '@shop/contracts';
 import { call, waitUntilServing } from '@shop/grpc';
 import { eventually } from '@shop/testing';
 import {
+  asUser,
   createOrder,
   deadAddress,
   failure,
@@ -11,8 +14,10 @@ import {
   SLOW_USER_ID,
   startOrdersService,
   startOrdersSuite,
+  TOKENS,
   USERS,
   type OrdersSuite,
+  type SentBy,
 } from './support';
 
 describe('orders-service API', () => {
@@ -28,8 +33,10 @@ describe('orders-service API', () => {
     await suite?.stop();
   });
 
-  const getOrder = (request: ordersV1.GetOrderRequest) => call(client.getOrder.bind(client), request);
-  const listOrders = (request: ordersV1.ListOrdersRequest) => call(client.listOrders.bind(client), request);
+  const getOrder = ({ userId, ...request }: SentBy<ordersV1.GetOrderRequest>) =>
+    call(client.getOrder.bind(client), request, asUser(userId));
+  const listOrders = ({ userId, ...request }: SentBy<ordersV1.ListOrdersRequest>) =>
+    call(client.listOrders.bind(client), request, asUser(userId));
   const countOrders = async (where = 'true', values: unknown[] = []) => {
     const { rows } = await suite.db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM orders WHERE ${where}`,
@@ -99,7 +106,7 @@ describe('orders-service API', () => {
     ).toHaveLength(1);
   });
 
-  it('refuses the same Idempotency-Key with a different request as FAILED_PRECONDITION, and places nothing', async () => {
+  it('refuses the same Idempotency-Key with a different request as IDEMPOTENCY_KEY_REUSED (FAILED_PRECONDITION), and places nothing', async () => {
     const key = 'checkout-b91e';
     await createOrder(client, orderRequest(USERS.grace.id, { idempotencyKey: key }));
     const error = await failure(
@@ -108,7 +115,7 @@ describe('orders-service API', () => {
         orderRequest(USERS.grace.id, { idempotencyKey: key, paymentMethod: 'pm_card_chargeDeclined' }),
       ),
     );
-    expect(error.code).toBe('FAILED_PRECONDITION');
+    expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(error.message).toBe('Idempotency-Key was already used with a different request');
     expect(await countOrders('user_id = $1 AND idempotency_key = $2', [USERS.grace.id, key])).toBe(1);
   });
@@ -282,7 +289,35 @@ describe('orders-service API', () => {
     expect(error.details.map((detail) => detail.field)).toContain(field);
   });
 
+  describe('refuses a call without a valid access token as UNAUTHENTICATED, and writes nothing', () => {
+    const withToken = (token: string | undefined) => ({
+      metadata: token === undefined ? new Metadata() : bearerMetadata(token),
+    });
+    const { ada } = USERS;
+
+    it.each([
+      ['no token', undefined],
+      ['a token signed by another key', TOKENS.forged(ada.id)],
+      ['an expired token', TOKENS.expired(ada.id)],
+      ['a token for another audience', TOKENS.wrongAudience(ada.id)],
+      ['something that is not a token', 'not-a-jwt'],
+    ])('%s', async (_label, token) => {
+      const { order } = await createOrder(client, orderRequest(ada.id));
+      const before = await countOrders();
+      const { userId: _sender, ...request } = orderRequest(ada.id);
+      const refusals = await Promise.all([
+        failure(call(client.createOrder.bind(client), request, withToken(token))),
+        failure(call(client.getOrder.bind(client), { orderId: order?.id ?? '' }, withToken(token))),
+        failure(call(client.listOrders.bind(client), { limit: 0, cursor: '' }, withToken(token))),
+      ]);
+      expect(refusals.map((error) => error.code)).toEqual(Array(3).fill('UNAUTHENTICATED'));
+      expect(await countOrders()).toBe(before);
+    });
+  });
+
   it('reports SERVING over the gRPC health checking protocol', async () => {
-    await expect(waitUntilServing(`127.0.0.1:${suite.service.port}`, 2_000)).resolves.toBeUndefined();
+    await expect(
+      waitUntilServing(`127.0.0.1:${suite.service.port}`, 2_000, '', suite.service.asGateway),
+    ).resolves.toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ import {
   type RunningConsumer,
 } from '@shop/kafka';
 import { eventually, fastConsumerTimings } from '@shop/testing';
-import { createOrder, orderRequest, startOrdersSuite, USERS, type OrdersSuite } from './support';
+import { asUser, createOrder, orderRequest, startOrdersSuite, USERS, type OrdersSuite } from './support';
 
 type PaymentEventType = 'payments.v1.PaymentSucceeded' | 'payments.v1.PaymentFailed';
 
@@ -84,7 +84,7 @@ describe('orders-service payment outcomes', () => {
     return order;
   };
   const getOrder = async (order: ordersV1.Order) =>
-    (await call(client.getOrder.bind(client), { orderId: order.id, userId: order.userId })).order;
+    (await call(client.getOrder.bind(client), { orderId: order.id }, asUser(order.userId))).order;
   const eventsFor = (orderId: string, type: string) =>
     suite.orderEvents.filter((event) => event.aggregateId === orderId && event.type === type);
   const processed = async (eventId: string) => {

@@ -2,6 +2,7 @@ import { status, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bearerMetadata, createAccessTokenVerifier, forUser } from '@shop/access-token';
 import { loadConfig } from '@shop/config';
 import { ordersV1, usersV1, type EventTypeName } from '@shop/contracts';
 import { notFound } from '@shop/errors';
@@ -9,6 +10,7 @@ import { call, createClient, createGrpcServer, grpcService, unary } from '@shop/
 import { createKafka, TOPICS } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { startEventConsumer, type ReceivedEvent } from '@shop/messaging';
+import { mtlsServerCredentials, type GrpcClientSecurity } from '@shop/service-identity';
 import {
   createTestDatabase,
   fastConsumerTimings,
@@ -18,6 +20,8 @@ import {
   type TestDatabase,
   testKafkaEnv,
   testServiceEnv,
+  testCertificates,
+  testAccessTokens,
 } from '@shop/testing';
 import { createOrdersService } from '../src/app';
 import { ordersConfigSchema } from '../src/config';
@@ -35,6 +39,12 @@ export const USERS = {
   },
 } as const;
 
+/** Signs the access tokens the tests call with; the service and the users stand-in verify them. */
+export const TOKENS = testAccessTokens();
+
+/** Call options for a call made as `userId`: their access token in the metadata. */
+export const asUser = (userId: string) => ({ metadata: bearerMetadata(TOKENS.sign(userId)) });
+
 /** A user whose GetUser answers later than the orders service's deadline for the users service. */
 export const SLOW_USER_ID = 'e9d5c3b1-7f2a-4d68-9b04-6c1a8e3f2b05';
 export const NO_SUCH_USER_ID = '00000000-0000-4000-8000-000000000000';
@@ -48,22 +58,35 @@ const unimplemented: handleUnaryCall<unknown, never> = (_call, callback) =>
 /**
  * A stand-in for the users service, served over real gRPC from the fixed table above. Apps may not
  * import other apps, so this is the one double in these tests, at the service's outside edge; it
- * answers GetUser only, the one call the orders service makes, and nothing more.
+ * answers GetUser only, the one call the orders service makes, and nothing more. Like the users service,
+ * it answers for the user of the access token the call carries only, so a token the orders service did
+ * not pass on fails the call.
  */
 export async function startUsersStandIn(logger: Logger): Promise<{ address: string; stop(): Promise<void> }> {
   const users: readonly { id: string; email: string; name: string }[] = Object.values(USERS);
+  const tokens = createAccessTokenVerifier({
+    publicKeyPem: TOKENS.publicKeyPem,
+    issuer: 'shop-users',
+    audience: 'shop-api',
+  });
+  const certificates = await testCertificates();
   const server = createGrpcServer({
     logger,
+    // The users service's certificate: orders must find the peer it expects, and present its own.
+    credentials: mtlsServerCredentials(certificates.tls('users-service')),
     services: [
       grpcService(usersV1.UsersServiceService, {
         register: unimplemented,
         authenticate: unimplemented,
-        getUser: unary(async ({ id }) => {
-          if (id === SLOW_USER_ID) await sleep(USERS_DEADLINE_MS * 3);
-          const user = users.find((candidate) => candidate.id === id);
-          if (!user) throw notFound(`User ${id} not found`);
-          return { user: { ...user, createdAt: new Date('2024-01-01T00:00:00Z') } };
-        }, logger),
+        getUser: unary(
+          forUser(tokens, async ({ id }, caller) => {
+            if (id === SLOW_USER_ID) await sleep(USERS_DEADLINE_MS * 3);
+            const user = users.find((candidate) => candidate.id === id && candidate.id === caller.userId);
+            if (!user) throw notFound(`User ${id} not found`);
+            return { user: { ...user, createdAt: new Date('2024-01-01T00:00:00Z') } };
+          }),
+          logger,
+        ),
       }),
     ],
   });
@@ -87,6 +110,8 @@ export type OrderEvent = ReceivedEvent<OrderEventType>;
 export interface RunningOrdersService {
   prefix: string;
   client: ordersV1.OrdersServiceClient;
+  /** The gateway's identity, which the service's caller tables let in (mutual TLS, as deployed). */
+  asGateway: GrpcClientSecurity;
   port: number;
   stop(): Promise<void>;
 }
@@ -100,12 +125,15 @@ export async function startOrdersService(options: {
   prefix?: string;
 }): Promise<RunningOrdersService> {
   const prefix = options.prefix ?? uniqueTopicPrefix('orders');
+  const certificates = await testCertificates();
   const config = loadConfig(ordersConfigSchema, {
     ...testServiceEnv(options.db),
+    GRPC_TLS_DIR: certificates.tlsDir('orders-service'),
     SHUTDOWN_GRACE_MS: '2000',
     ...testKafkaEnv(prefix),
     USERS_SERVICE_ADDRESS: options.usersAddress,
     USERS_DEADLINE_MS: String(USERS_DEADLINE_MS),
+    JWT_PUBLIC_KEY: TOKENS.publicKeyPem,
   });
   const service = createOrdersService({
     config,
@@ -114,10 +142,15 @@ export async function startOrdersService(options: {
     logger: options.logger,
   });
   const port = await service.start();
-  const client = createClient(ordersV1.OrdersServiceClient, `127.0.0.1:${port}`, { deadlineMs: 5_000 });
+  const asGateway = certificates.clientSecurity('gateway', 'orders-service');
+  const client = createClient(ordersV1.OrdersServiceClient, `127.0.0.1:${port}`, {
+    deadlineMs: 5_000,
+    ...asGateway,
+  });
   return {
     prefix,
     client,
+    asGateway,
     port,
     async stop() {
       client.close();
@@ -195,14 +228,17 @@ export async function stopAll(stops: readonly (() => Promise<void>)[]): Promise<
 /** Catalog prices the tests rely on, as the catalog migration seeds them. */
 export const PRICES = { 'beans-huila': 1_290, 'paper-filters': 650, 'hand-grinder': 8_900 } as const;
 
+/** A request and the user who sends it: the call carries that user's access token. */
+export type SentBy<Request> = Request & { userId: string };
+
 /**
- * A valid order request for `userId`: two catalog products, one with the price the client expects and
- * one without; tests change what they are about.
+ * A valid order request sent by `userId`: two catalog products, one with the price the client expects
+ * and one without; tests change what they are about.
  */
 export function orderRequest(
   userId: string,
-  overrides: Partial<ordersV1.CreateOrderRequest> = {},
-): ordersV1.CreateOrderRequest {
+  overrides: Partial<SentBy<ordersV1.CreateOrderRequest>> = {},
+): SentBy<ordersV1.CreateOrderRequest> {
   return {
     userId,
     items: [],
@@ -217,7 +253,9 @@ export function orderRequest(
   };
 }
 
-export const createOrder = (client: ordersV1.OrdersServiceClient, request: ordersV1.CreateOrderRequest) =>
-  call(client.createOrder.bind(client), request);
+export const createOrder = (
+  client: ordersV1.OrdersServiceClient,
+  { userId, ...request }: SentBy<ordersV1.CreateOrderRequest>,
+) => call(client.createOrder.bind(client), request, asUser(userId));
 
 export { failure } from '@shop/testing';

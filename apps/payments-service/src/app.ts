@@ -1,15 +1,18 @@
+import { accessTokenSettings, createAccessTokenVerifier } from '@shop/access-token';
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
+import { grpcServerSecurity } from '@shop/service-identity';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import type { Kafka } from 'kafkajs';
 import type { PaymentsConfig } from './config';
 import { createPaymentRepository } from './data-access/payment-repository';
 import { createSimulatedCardNetwork } from './data-access/simulated-card-network';
 import { createPaymentUseCases } from './domain/payments';
+import { paymentsCallers } from './entry-points/grpc/callers';
 import { paymentsGrpcService } from './entry-points/grpc/payments-grpc-service';
 import { startOrderEventsConsumer } from './entry-points/kafka/order-events-consumer';
 
@@ -37,9 +40,11 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
     eventsWritten: () => relay?.wake(),
   });
   const grpc = createGrpcServer({
-    services: [paymentsGrpcService(useCases, logger)],
+    services: [paymentsGrpcService(useCases, createAccessTokenVerifier(accessTokenSettings(config)), logger)],
     logger,
     reflection: descriptorSet(),
+    probePort: config.GRPC_PROBE_PORT,
+    ...grpcServerSecurity(config, paymentsCallers, logger),
   });
 
   return {

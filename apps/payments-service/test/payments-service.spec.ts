@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Metadata } from '@grpc/grpc-js';
 import type { Admin, Consumer, Producer } from 'kafkajs';
+import { bearerMetadata } from '@shop/access-token';
 import { encodeEventPayload, eventsV1, paymentsV1, type EventMessage } from '@shop/contracts';
 import { loadConfig } from '@shop/config';
 import { call, createClient, waitUntilServing } from '@shop/grpc';
@@ -21,7 +23,10 @@ import {
   type TestDatabase,
   testKafkaEnv,
   testServiceEnv,
+  testCertificates,
+  type TestCertificates,
   failure,
+  testAccessTokens,
 } from '@shop/testing';
 import { createPaymentsService } from '../src/app';
 import { paymentsConfigSchema } from '../src/config';
@@ -41,10 +46,12 @@ describe('payments-service', () => {
   const deadLetters = deadLetterTopic(serviceGroup).name;
   const deadLetterReaderGroup = `${prefix}dead-letter-reader`;
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'payments-spec', logger });
+  const tokens = testAccessTokens();
   let db: TestDatabase;
   let service: ReturnType<typeof createPaymentsService>;
   let client: paymentsV1.PaymentsServiceClient;
   let port: number;
+  let certificates: TestCertificates;
   let producer: Producer;
   let admin: Admin;
   let listener: RunningConsumer;
@@ -53,12 +60,16 @@ describe('payments-service', () => {
   const deadLettered: { key: string; value: string; headers: Record<string, string> }[] = [];
 
   beforeAll(async () => {
+    certificates = await testCertificates();
     db = await createTestDatabase('payments', migrations);
     const config = loadConfig(paymentsConfigSchema, {
       ...testServiceEnv(db),
+      // Served over mutual TLS as deployed; the suite calls as the gateway, whom the caller table lets in.
+      GRPC_TLS_DIR: certificates.tlsDir('payments-service'),
       ...testKafkaEnv(prefix),
       CARD_NETWORK_LATENCY_MS: '0',
       CARD_NETWORK_JITTER_MS: '0',
+      JWT_PUBLIC_KEY: tokens.publicKeyPem,
     });
     producer = kafka.producer();
     admin = kafka.admin();
@@ -95,7 +106,10 @@ describe('payments-service', () => {
     });
     service = createPaymentsService({ config, pool: db.pool, kafka, logger });
     port = await service.start();
-    client = createClient(paymentsV1.PaymentsServiceClient, `127.0.0.1:${port}`, { deadlineMs: 5_000 });
+    client = createClient(paymentsV1.PaymentsServiceClient, `127.0.0.1:${port}`, {
+      deadlineMs: 5_000,
+      ...certificates.clientSecurity('gateway', 'payments-service'),
+    });
   });
 
   afterAll(async () => {
@@ -175,8 +189,9 @@ describe('payments-service', () => {
       )
     ).rows;
 
-  const getPayment = (lookup: paymentsV1.GetPaymentRequest['lookup']) =>
-    call(client.getPayment.bind(client), { lookup });
+  /** GetPayment as `userId` asks it (by default someone without orders), with their access token. */
+  const getPayment = (lookup: paymentsV1.GetPaymentRequest['lookup'], userId: string = randomUUID()) =>
+    call(client.getPayment.bind(client), { lookup }, { metadata: bearerMetadata(tokens.sign(userId)) });
 
   it('charges an order paid with a good card, records SUCCEEDED and announces PaymentSucceeded', async () => {
     const order = anOrder('pm_card_visa');
@@ -273,8 +288,8 @@ describe('payments-service', () => {
     });
     const paymentId = event?.payload.paymentId ?? '';
 
-    const byOrder = await getPayment({ $case: 'orderId', orderId: order.orderId });
-    const byId = await getPayment({ $case: 'paymentId', paymentId });
+    const byOrder = await getPayment({ $case: 'orderId', orderId: order.orderId }, order.userId);
+    const byId = await getPayment({ $case: 'paymentId', paymentId }, order.userId);
     expect(byOrder).toEqual(byId);
     expect(byId.payment?.createdAt).toBeInstanceOf(Date);
     expect(byId.payment).toMatchObject({
@@ -286,6 +301,46 @@ describe('payments-service', () => {
       declineCode: 'insufficient_funds',
       paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds',
     });
+  });
+
+  it("answers another user's payment exactly like an unknown one: NOT_FOUND", async () => {
+    const order = anOrder('pm_card_visa');
+    await publishOrderCreated(order);
+    const [event] = await eventually(() => {
+      const events = announcedFor(order.orderId);
+      expect(events).toHaveLength(1);
+      return events;
+    });
+    const paymentId = event?.payload.paymentId ?? '';
+    const someoneElse = randomUUID();
+
+    const byId = await failure(getPayment({ $case: 'paymentId', paymentId }, someoneElse));
+    const byOrder = await failure(getPayment({ $case: 'orderId', orderId: order.orderId }, someoneElse));
+    const unknownId = randomUUID();
+    const unknown = await failure(getPayment({ $case: 'paymentId', paymentId: unknownId }, order.userId));
+    expect([byId.code, byOrder.code]).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    expect(byId.message.replace(paymentId, '<id>')).toBe(unknown.message.replace(unknownId, '<id>'));
+    expect((await getPayment({ $case: 'paymentId', paymentId }, order.userId)).payment?.id).toBe(paymentId);
+  });
+
+  it.each([
+    ['no token', () => undefined],
+    ['a token signed by another key', (userId: string) => tokens.forged(userId)],
+    ['an expired token', (userId: string) => tokens.expired(userId)],
+    ['a token for another audience', (userId: string) => tokens.wrongAudience(userId)],
+  ])('refuses GetPayment with %s as UNAUTHENTICATED', async (_label, tokenFor) => {
+    const order = anOrder('pm_card_visa');
+    await publishOrderCreated(order);
+    await eventually(() => expect(announcedFor(order.orderId)).toHaveLength(1));
+    const token = tokenFor(order.userId);
+    const error = await failure(
+      call(
+        client.getPayment.bind(client),
+        { lookup: { $case: 'orderId', orderId: order.orderId } },
+        { metadata: token === undefined ? new Metadata() : bearerMetadata(token) },
+      ),
+    );
+    expect(error.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers NOT_FOUND for a payment or an order it does not know', async () => {
@@ -328,6 +383,7 @@ describe('payments-service', () => {
   });
 
   it('reports SERVING over the gRPC health checking protocol', async () => {
-    await expect(waitUntilServing(`127.0.0.1:${port}`, 2_000)).resolves.toBeUndefined();
+    const asGateway = certificates.clientSecurity('gateway', 'payments-service');
+    await expect(waitUntilServing(`127.0.0.1:${port}`, 2_000, '', asGateway)).resolves.toBeUndefined();
   });
 });

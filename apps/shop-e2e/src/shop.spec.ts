@@ -106,8 +106,11 @@ describe('the shop, end to end', () => {
     });
     const unknown = await shop.getProduct('samovar');
     expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(unknown.body).toMatchObject({
-      error: { code: 'NOT_FOUND', message: 'Product samovar not found' },
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: 'Product samovar not found',
     });
     expect((await shop.getProduct('.samovar')).status).toBe(400);
   });
@@ -141,10 +144,9 @@ describe('the shop, end to end', () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({
-      error: {
-        code: 'PRICE_CHANGED',
-        message: 'The price changed: milk-jug now costs 19.00 EUR. Review the order and send it again.',
-      },
+      status: 409,
+      code: 'PRICE_CHANGED',
+      detail: 'The price changed: milk-jug now costs 19.00 EUR. Review the order and send it again.',
     });
     expect((await shop.listOrders(customer.token)).body.items.map((order) => order.id)).toEqual([
       priced.body.id,
@@ -198,7 +200,9 @@ describe('the shop, end to end', () => {
     expect(retry.body.id).toBe(first.body.id);
 
     const otherBody = await shop.placeOrder(customer.token, 'pm_card_chargeDeclined', key);
-    expect([409, 422]).toContain(otherBody.status);
+    // The IETF Idempotency-Key draft's answer: 422.
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
 
     await settled(customer.token, first.body.id);
     const { body } = await shop.listOrders(customer.token);
@@ -249,8 +253,12 @@ describe('the shop, end to end', () => {
 
   describe('bad input is a 4xx with one error shape, and writes nothing', () => {
     let customer: { token: string; email: string };
+    // Someone else's order: its id is known to the customer, who may neither read nor touch it.
+    let othersOrder: string;
     beforeAll(async () => {
       customer = await shop.signUp(email('careful'));
+      const other = await shop.signUp(email('careful-other'));
+      othersOrder = (await shop.placeOrder(other.token, 'pm_card_visa')).body.id;
     });
 
     const goodOrder = {
@@ -347,6 +355,127 @@ describe('the shop, end to end', () => {
         ],
         413,
       ],
+      [
+        'a 5 MB body',
+        () => [
+          'POST',
+          '/v1/orders',
+          {
+            token: customer.token,
+            rawBody: JSON.stringify({ ...goodOrder, pad: 'x'.repeat(5 * 1024 * 1024) }),
+          },
+        ],
+        413,
+      ],
+      [
+        'JSON that is not an object',
+        () => ['POST', '/v1/orders', { token: customer.token, rawBody: '[]' }],
+        400,
+      ],
+      ['an empty body', () => ['POST', '/v1/orders', { token: customer.token, rawBody: '' }], 400],
+      [
+        'a body that is not JSON by media type',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, rawBody: 'items=1', headers: { 'content-type': 'text/plain' } },
+        ],
+        415,
+      ],
+      [
+        'a quantity as a string',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: withItems([{ sku: 'milk-jug', quantity: '1' }]) },
+        ],
+        400,
+      ],
+      [
+        'a fractional quantity',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: withItems([{ sku: 'milk-jug', quantity: 1.5 }]) },
+        ],
+        400,
+      ],
+      [
+        'a quantity past 2^53',
+        () => [
+          'POST',
+          '/v1/orders',
+          {
+            token: customer.token,
+            rawBody: JSON.stringify(goodOrder).replace('"quantity":1', '"quantity":1e300'),
+          },
+        ],
+        400,
+      ],
+      [
+        'SQL in a sku',
+        () => [
+          'POST',
+          '/v1/orders',
+          {
+            token: customer.token,
+            body: withItems([{ sku: "milk-jug'; DELETE FROM orders;--", quantity: 1 }]),
+          },
+        ],
+        400,
+      ],
+      [
+        'markup in a payment method',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: { ...goodOrder, paymentMethod: '<script>alert(1)</script>' } },
+        ],
+        400,
+      ],
+      [
+        'SQL in an Idempotency-Key',
+        () => [
+          'POST',
+          '/v1/orders',
+          { token: customer.token, body: goodOrder, headers: { 'idempotency-key': "k' OR '1'='1" } },
+        ],
+        400,
+      ],
+      ["another user's order id", () => ['GET', `/v1/orders/${othersOrder}`, { token: customer.token }], 404],
+      [
+        "another user's order stream",
+        () => ['GET', `/v1/orders/${othersOrder}/events`, { token: customer.token }],
+        404,
+      ],
+      [
+        'SQL in an order id',
+        () => ['GET', `/v1/orders/${encodeURIComponent("1' OR '1'='1")}`, { token: customer.token }],
+        400,
+      ],
+      [
+        'SQL in a cursor',
+        () => [
+          'GET',
+          `/v1/orders?cursor=${encodeURIComponent("'; DROP TABLE orders;--")}`,
+          { token: customer.token },
+        ],
+        400,
+      ],
+      [
+        'a token request with SQL for an email',
+        () => ['POST', '/v1/auth/token', { body: { email: "' OR 1=1--", password: 'anything at all' } }],
+        401,
+      ],
+      [
+        'a sign-up with a number for a name',
+        () => [
+          'POST',
+          '/v1/users',
+          { body: { email: email('typed'), name: 42, password: 'long enough pass' } },
+        ],
+        400,
+      ],
       ['no token', () => ['POST', '/v1/orders', { body: goodOrder }], 401],
       [
         'a forged token',
@@ -359,8 +488,13 @@ describe('the shop, end to end', () => {
       const before = (await shop.listOrders(customer.token)).body.items.length;
       const response = await shop.request(...build());
       expect(response.status).toBe(expected);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(response.body).toMatchObject({
-        error: { code: expect.any(String) as string, message: expect.any(String) as string },
+        type: expect.any(String) as string,
+        title: expect.any(String) as string,
+        status: expected,
+        detail: expect.any(String) as string,
+        code: expect.any(String) as string,
       });
       expect((await shop.listOrders(customer.token)).body.items).toHaveLength(before);
     });
@@ -374,7 +508,7 @@ describe('the shop, end to end', () => {
         body: { email: who, name, password: 'long enough pass' },
       });
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+      expect(response.body).toMatchObject({ status: 400, code: 'INVALID_ARGUMENT' });
       const login = await shop.request('POST', '/v1/auth/token', {
         body: { email: who, password: 'long enough pass' },
       });

@@ -19,9 +19,9 @@ describe('with KAFKA_CONSUMER_TRACE_CONTEXT=link the checkout is a chain of link
   let placed: Checkout;
   let requestTraceId: string;
 
-  /** The consumers' own spans: one `handle <topic>` per message whose work the shop did. */
+  /** The consumers' own spans: one `process <topic>` per message whose work the shop did. */
   const handleSpans = () =>
-    receiver.spans.filter((span) => span.kind === SPAN_KIND.consumer && span.name.startsWith('handle '));
+    receiver.spans.filter((span) => span.kind === SPAN_KIND.consumer && span.name.startsWith('process '));
   const producerSpan = (link: { traceId: string; spanId: string }) =>
     receiver.spans.find(
       (span) =>
@@ -76,7 +76,7 @@ describe('with KAFKA_CONSUMER_TRACE_CONTEXT=link the checkout is a chain of link
     for (const span of handled) expect(span.traceId).not.toBe(requestTraceId);
   });
 
-  it('links every handle span to the producer span that sent its message, in the trace before it', () => {
+  it('links every process span to the producer span that sent its message, in the trace before it', () => {
     const handled = handleSpans().filter((span) => span.attributes['app.order.id'] === placed.orderId);
     expect(handled.length).toBeGreaterThanOrEqual(3);
     for (const span of handled) {
@@ -84,7 +84,7 @@ describe('with KAFKA_CONSUMER_TRACE_CONTEXT=link the checkout is a chain of link
       const [link] = span.links;
       const producer = link && producerSpan(link);
       expect(producer && describeSpan(producer)).toBe(
-        `${span.service === 'orders-service' ? 'payments-service' : 'orders-service'}: send ${span.name.slice('handle '.length)}`,
+        `${span.service === 'orders-service' ? 'payments-service' : 'orders-service'}: send ${span.name.slice('process '.length)}`,
       );
       expect(link?.traceId).not.toBe(span.traceId);
     }
@@ -93,7 +93,7 @@ describe('with KAFKA_CONSUMER_TRACE_CONTEXT=link the checkout is a chain of link
     expect(payment?.links[0]?.traceId).toBe(requestTraceId);
   });
 
-  it("hangs each message's work under its handle span: the charge, the queries, the next send, the mail", () => {
+  it("hangs each message's work under its process span: the charge, the queries, the next send, the mail", () => {
     const payment = handleSpans().find(
       (span) => span.service === 'payments-service' && span.attributes['app.order.id'] === placed.orderId,
     );

@@ -272,6 +272,52 @@ describe('the checkout is one trace', () => {
       );
     });
 
+    it('calls the card network and the mail server in CLIENT spans, under the steps that need them', () => {
+      const { spans } = traceOf(which);
+      const parentOf = (span: ReceivedSpan | undefined) =>
+        spans.find((candidate) => candidate.spanId === span?.parentSpanId);
+      const card = spans.filter((span) => span.name === 'card-network charge');
+      expect(card.map((span) => [span.service, span.kind, span.attributes['peer.service']])).toEqual([
+        ['payments-service', SPAN_KIND.client, 'card-network'],
+      ]);
+      expect(parentOf(card[0])?.name).toBe('payment-provider charge');
+      const mail = spans.filter((span) => span.name === 'mail-server send');
+      expect(mail.map((span) => [span.service, span.kind, span.attributes['network.protocol.name']])).toEqual(
+        [['email-service', SPAN_KIND.client, 'smtp']],
+      );
+      expect(mail[0]?.attributes['server.address']).toEqual(expect.any(String));
+      expect(mail[0]?.attributes['server.port']).toEqual(expect.any(Number));
+      expect(parentOf(mail[0])?.name).toBe('smtp send');
+    });
+
+    it('names its spans as the semantic conventions do: HTTP and RPC by route and method, messaging by operation and topic', () => {
+      const misnamed = traceOf(which).spans.flatMap((span) => {
+        const a = span.attributes;
+        const rpc = `grpc.${String(a['rpc.service'])}/${String(a['rpc.method'])}`;
+        const expected =
+          span.kind === SPAN_KIND.producer
+            ? `send ${String(a['messaging.destination.name'])}`
+            : span.kind === SPAN_KIND.consumer
+              ? `process ${String(a['messaging.destination.name'])}`
+              : a['rpc.system'] === 'grpc'
+                ? rpc
+                : span.kind === SPAN_KIND.server
+                  ? `${String(a['http.request.method'])} ${String(a['http.route'])}`
+                  : span.kind === SPAN_KIND.client && a['db.system.name'] === 'postgresql'
+                    ? span.name.startsWith('pg.query:')
+                      ? span.name
+                      : 'pg.query:<operation> <database>'
+                    : span.kind === SPAN_KIND.client
+                      ? // A call outside the shop: `<peer> <operation>`, the peer named by an attribute.
+                        a['server.address'] !== undefined || a['peer.service'] !== undefined
+                        ? span.name
+                        : `${span.name} with server.address or peer.service`
+                      : span.name;
+        return expected === span.name ? [] : [`${describeSpan(span)}: expected ${expected}`];
+      });
+      expect(misnamed).toEqual([]);
+    });
+
     it('writes log lines that carry its trace_id and the span_id of the span they were written in', async () => {
       const { traceId, spans } = traceOf(which);
       const spanIds = new Set(spans.map((span) => span.spanId));
@@ -293,7 +339,7 @@ describe('the checkout is one trace', () => {
   });
 
   it('names the trace of a refused request in its error body and headers', async () => {
-    const refused = await shop.request<{ error: { code: string }; traceId?: string }>('POST', '/v1/orders', {
+    const refused = await shop.request<{ code: string; traceId?: string }>('POST', '/v1/orders', {
       token: (await shop.signUp(`refused-${stack.run}@example.com`)).token,
       body: { items: 'many', currency: 'EUR', paymentMethod: 'pm_card_visa' },
     });

@@ -61,17 +61,20 @@ export class ApiError extends Error {
   }
 }
 
-interface ErrorBody {
-  error?: { code?: string; message?: string; details?: { field?: string; message: string }[] };
+/** The gateway's error answers: RFC 9457 problem details, with the stable `code` and a field list. */
+interface ProblemBody {
+  code?: string;
+  detail?: string;
+  errors?: { field?: string; message: string }[];
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => ({}))) as ErrorBody;
-  const details = (body.error?.details ?? []).map((detail) =>
+  const body = (await response.json().catch(() => ({}))) as ProblemBody;
+  const details = (body.errors ?? []).map((detail) =>
     detail.field ? `${detail.field}: ${detail.message}` : detail.message,
   );
-  const message = [body.error?.message ?? `The shop answered ${response.status}`, ...details].join('; ');
-  return new ApiError(response.status, body.error?.code ?? 'UNKNOWN', message);
+  const message = [body.detail ?? `The shop answered ${response.status}`, ...details].join('; ');
+  return new ApiError(response.status, body.code ?? 'UNKNOWN', message);
 }
 
 interface RequestOptions {
@@ -82,7 +85,10 @@ interface RequestOptions {
 }
 
 async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = {
+    accept: 'application/json, application/problem+json',
+    ...options.headers,
+  };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

@@ -1,9 +1,12 @@
+import { createPublicKey } from 'node:crypto';
+import { createAccessTokenVerifier } from '@shop/access-token';
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { openFaultFlags } from '@shop/fault-flags';
 import { createGrpcServer } from '@shop/grpc';
 import { topicName } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
+import { grpcServerSecurity } from '@shop/service-identity';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import type { Kafka } from 'kafkajs';
 import type { UsersConfig } from './config';
@@ -11,6 +14,7 @@ import { createUserRepository } from './data-access/user-repository';
 import { createAccessTokenIssuer } from './domain/access-tokens';
 import { createUserUseCases } from './domain/users';
 import { withInjectedFaults } from './entry-points/grpc/injected-faults';
+import { usersCallers } from './entry-points/grpc/callers';
 import { usersGrpcService } from './entry-points/grpc/users-grpc-service';
 
 export interface UsersServiceDeps {
@@ -19,6 +23,9 @@ export interface UsersServiceDeps {
   kafka: Kafka;
   logger: Logger;
 }
+
+const publicKeyOf = (privateKeyPem: string): string =>
+  createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
 
 /** Builds the users service without starting it, so a test can start it in-process on port 0. */
 export function createUsersService({ config, pool, kafka, logger }: UsersServiceDeps) {
@@ -35,11 +42,25 @@ export function createUsersService({ config, pool, kafka, logger }: UsersService
     }),
     userEventsTopic: topicName(config, 'userEvents'),
     eventsWritten: () => relay?.wake(),
+    onRehashFailed: (error) => logger.warn({ err: error }, 'upgrading a password hash at login failed'),
   });
   const grpc = createGrpcServer({
-    services: [usersGrpcService(withInjectedFaults(useCases, { faults }), logger)],
+    services: [
+      usersGrpcService(
+        withInjectedFaults(useCases, { faults }),
+        // The service verifies the tokens it signs with the public half of its own key.
+        createAccessTokenVerifier({
+          publicKeyPem: publicKeyOf(config.JWT_PRIVATE_KEY),
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
+        logger,
+      ),
+    ],
     logger,
     reflection: descriptorSet(),
+    probePort: config.GRPC_PROBE_PORT,
+    ...grpcServerSecurity(config, usersCallers, logger),
   });
 
   return {

@@ -1,9 +1,19 @@
-import { faultFlagsEnv, grpcServerEnv, kafkaEnv, logEnv, pemKey, postgresEnv, z } from '@shop/config';
+import {
+  faultFlagsEnv,
+  grpcServerEnv,
+  grpcTransportEnv,
+  kafkaEnv,
+  logEnv,
+  pemKey,
+  postgresEnv,
+  z,
+} from '@shop/config';
 
 export const usersConfigSchema = z.object({
   ...logEnv,
   ...postgresEnv,
   ...grpcServerEnv,
+  ...grpcTransportEnv,
   GRPC_PORT: grpcServerEnv.GRPC_PORT.default(50051),
   ...kafkaEnv,
   ...faultFlagsEnv,

@@ -1,19 +1,23 @@
+import { Metadata } from '@grpc/grpc-js';
 import { createVerifier } from 'fast-jwt';
+import { bearerMetadata } from '@shop/access-token';
 import { usersV1 } from '@shop/contracts';
 import { call, createClient, waitUntilServing } from '@shop/grpc';
 import { createKafka } from '@shop/kafka';
 import { startEventConsumer } from '@shop/messaging';
+import type { GrpcClientSecurity } from '@shop/service-identity';
 import {
   createTestDatabase,
   eventually,
   fastConsumerTimings,
   testBrokers,
   testLogger,
-  testSigningKeys,
+  testAccessTokens,
   uniqueTopicPrefix,
   type TestDatabase,
   testKafkaEnv,
   testServiceEnv,
+  testCertificates,
   failure,
 } from '@shop/testing';
 import { loadConfig } from '@shop/config';
@@ -23,24 +27,32 @@ import { migrations } from '../src/data-access/migrations';
 
 describe('users-service', () => {
   const logger = testLogger('users-service');
-  const keys = testSigningKeys();
+  const keys = testAccessTokens();
   const prefix = uniqueTopicPrefix('users');
   let db: TestDatabase;
   let service: ReturnType<typeof createUsersService>;
   let client: usersV1.UsersServiceClient;
   let port: number;
+  let asGateway: GrpcClientSecurity;
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'users-spec', logger });
 
   beforeAll(async () => {
     db = await createTestDatabase('users', migrations);
+    // Served over mutual TLS as deployed, called as the gateway: the identity the caller table lets in.
+    const certificates = await testCertificates();
     const config = loadConfig(usersConfigSchema, {
       ...testServiceEnv(db),
+      GRPC_TLS_DIR: certificates.tlsDir('users-service'),
       ...testKafkaEnv(prefix),
       JWT_PRIVATE_KEY: keys.privateKeyPem,
     });
     service = createUsersService({ config, pool: db.pool, kafka, logger });
     port = await service.start();
-    client = createClient(usersV1.UsersServiceClient, `127.0.0.1:${port}`, { deadlineMs: 5_000 });
+    asGateway = certificates.clientSecurity('gateway', 'users-service');
+    client = createClient(usersV1.UsersServiceClient, `127.0.0.1:${port}`, {
+      deadlineMs: 5_000,
+      ...asGateway,
+    });
   });
 
   afterAll(async () => {
@@ -139,21 +151,56 @@ describe('users-service', () => {
     expect([wrong.code, wrong.message]).toEqual([unknown.code, unknown.message]);
   });
 
-  it('gets a user by id, NOT_FOUND for an unknown id and INVALID_ARGUMENT for a malformed one', async () => {
+  const getUser = (id: string, token: string | undefined) =>
+    call(
+      client.getUser.bind(client),
+      { id },
+      { metadata: token === undefined ? new Metadata() : bearerMetadata(token) },
+    );
+
+  it('gets the user of the token it issued; another user, an unknown id and a malformed one are refused', async () => {
     const { user } = await register({
       email: 'margaret@example.com',
       name: 'Margaret Hamilton',
       password: 'apollo-11',
     });
-    const found = await call(client.getUser.bind(client), { id: user?.id ?? '' });
-    expect(found.user?.email).toBe('margaret@example.com');
-    expect(
-      (await failure(call(client.getUser.bind(client), { id: '00000000-0000-4000-8000-000000000000' }))).code,
-    ).toBe('NOT_FOUND');
-    expect((await failure(call(client.getUser.bind(client), { id: 'nope' }))).code).toBe('INVALID_ARGUMENT');
+    const id = user?.id ?? '';
+    const { accessToken } = await call(client.authenticate.bind(client), {
+      email: 'margaret@example.com',
+      password: 'apollo-11',
+    });
+    expect((await getUser(id, accessToken)).user?.email).toBe('margaret@example.com');
+
+    // Someone else's token: NOT_FOUND, exactly as for an id nobody has.
+    const { user: other } = await register({
+      email: 'katherine@example.com',
+      name: 'Katherine Johnson',
+      password: 'cobol-1959',
+    });
+    const someoneElses = await failure(getUser(id, keys.sign(other?.id ?? '')));
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    const unknown = await failure(getUser(unknownId, keys.sign(unknownId)));
+    expect([someoneElses.code, unknown.code]).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    expect(someoneElses.message.replace(id, '<id>')).toBe(unknown.message.replace(unknownId, '<id>'));
+    expect((await failure(getUser('nope', keys.sign('nope')))).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it.each([
+    ['no token', () => undefined],
+    ['a token signed by another key', (id: string) => keys.forged(id)],
+    ['an expired token', (id: string) => keys.expired(id)],
+    ['a token for another audience', (id: string) => keys.wrongAudience(id)],
+  ])('refuses GetUser with %s as UNAUTHENTICATED', async (label, tokenFor) => {
+    const { user } = await register({
+      email: `${label.replace(/\W+/g, '-')}@example.com`,
+      name: 'Someone',
+      password: 'long-enough',
+    });
+    const id = user?.id ?? '';
+    expect((await failure(getUser(id, tokenFor(id)))).code).toBe('UNAUTHENTICATED');
   });
 
   it('reports SERVING over the gRPC health checking protocol', async () => {
-    await expect(waitUntilServing(`127.0.0.1:${port}`, 2_000)).resolves.toBeUndefined();
+    await expect(waitUntilServing(`127.0.0.1:${port}`, 2_000, '', asGateway)).resolves.toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './load-config';
 
 /**
  * Fragments of config schemas shared by the apps, with the standard variable names where they exist
@@ -65,6 +66,15 @@ export const faultFlagsEnv = {
 export const grpcServerEnv = {
   GRPC_HOST: z.string().default('0.0.0.0').describe('Address the gRPC server binds.'),
   GRPC_PORT: port('Port the gRPC server listens on (0 picks a free one).', 50051),
+  GRPC_PROBE_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      'A second, plaintext port serving only grpc.health.v1 (same statuses as GRPC_PORT), for probes that cannot present a client certificate (kubelet, Docker HEALTHCHECK). Unset: none.',
+    ),
   SHUTDOWN_GRACE_MS: durationMs('How long in-flight work may take to drain on SIGTERM.', 10_000),
   ...lifelineEnv,
 };
@@ -113,3 +123,47 @@ export const pemKey = (description: string) =>
 
 /** A gRPC peer address: `host:port`, a comma-separated list of replicas, or a `dns:///name:port` target. */
 export const grpcTarget = (description: string) => z.string().min(1).describe(description);
+
+/**
+ * How an app's gRPC traffic is protected: mutual TLS with the workload certificate in GRPC_TLS_DIR, or
+ * plaintext only when asked for by name. An app given neither refuses to start (see grpcTransportOf)
+ * rather than quietly talk plaintext.
+ */
+export const grpcTransportEnv = {
+  GRPC_TLS_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Directory with the app's workload certificate for gRPC mutual TLS: tls.crt, tls.key and ca.crt (a cert-manager TLS Secret's layout). Its URI SAN spiffe://shop.local/<workload> is the app's identity.",
+    ),
+  GRPC_INSECURE: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true')
+    .describe(
+      'true: gRPC without TLS, neither authenticating nor authorising peers (a warning is logged). For local experiments only; GRPC_TLS_DIR wins when both are set.',
+    ),
+};
+
+export type GrpcTransportEnv = z.output<z.ZodObject<typeof grpcTransportEnv>>;
+
+export type GrpcTransport = { kind: 'mtls'; tlsDir: string } | { kind: 'insecure'; warning: string };
+
+/**
+ * The transport the config chose; a ConfigError naming both variables when it chose none, so that the
+ * app fails at start-up like on any other invalid configuration.
+ */
+export function grpcTransportOf(config: GrpcTransportEnv): GrpcTransport {
+  if (config.GRPC_TLS_DIR !== undefined) return { kind: 'mtls', tlsDir: config.GRPC_TLS_DIR };
+  if (config.GRPC_INSECURE) {
+    return {
+      kind: 'insecure',
+      warning:
+        'GRPC_INSECURE=true: gRPC runs without TLS; peers are neither authenticated nor authorised and traffic is readable on the wire',
+    };
+  }
+  throw new ConfigError([
+    'GRPC_TLS_DIR: not set, and neither is GRPC_INSECURE: set GRPC_TLS_DIR to a directory with tls.crt, tls.key and ca.crt for mutual TLS, or GRPC_INSECURE=true for plaintext',
+  ]);
+}

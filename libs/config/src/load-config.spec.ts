@@ -1,4 +1,13 @@
-import { ConfigError, describeConfig, kafkaEnv, loadConfig, postgresEnv, z } from './index';
+import {
+  ConfigError,
+  describeConfig,
+  grpcTransportEnv,
+  grpcTransportOf,
+  kafkaEnv,
+  loadConfig,
+  postgresEnv,
+  z,
+} from './index';
 
 const schema = z.object({ ...postgresEnv, ...kafkaEnv });
 
@@ -38,5 +47,37 @@ describe('loadConfig', () => {
     expect(described.find((v) => v.name === 'PGUSER')).toMatchObject({ required: true });
     expect(described.find((v) => v.name === 'PGHOST')).toMatchObject({ required: false });
     expect(described.every((v) => v.description.length > 0)).toBe(true);
+  });
+});
+
+describe('grpcTransportOf', () => {
+  const schema = z.object(grpcTransportEnv);
+
+  it('chooses mutual TLS when GRPC_TLS_DIR is set, whatever GRPC_INSECURE says', () => {
+    expect(
+      grpcTransportOf(loadConfig(schema, { GRPC_TLS_DIR: '/etc/shop/tls', GRPC_INSECURE: 'true' })),
+    ).toEqual({
+      kind: 'mtls',
+      tlsDir: '/etc/shop/tls',
+    });
+  });
+
+  it('chooses plaintext only when GRPC_INSECURE=true, with a warning to log', () => {
+    const transport = grpcTransportOf(loadConfig(schema, { GRPC_INSECURE: 'true' }));
+    expect(transport.kind).toBe('insecure');
+    expect(transport.kind === 'insecure' && transport.warning).toMatch(/without TLS/);
+  });
+
+  it.each([[{}], [{ GRPC_INSECURE: 'false' }]])(
+    'refuses %j with a config error naming both variables',
+    (env) => {
+      const choose = () => grpcTransportOf(loadConfig(schema, env));
+      expect(choose).toThrow(ConfigError);
+      expect(choose).toThrow(/GRPC_TLS_DIR.*GRPC_INSECURE=true/s);
+    },
+  );
+
+  it('accepts only true or false for GRPC_INSECURE', () => {
+    expect(() => loadConfig(schema, { GRPC_INSECURE: 'yes' })).toThrow(/GRPC_INSECURE/);
   });
 });

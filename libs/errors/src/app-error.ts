@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'FAILED_PRECONDITION',
+  // An Idempotency-Key sent again with another request: a client bug, never fixed by retrying.
+  'IDEMPOTENCY_KEY_REUSED',
   // A price the client expected is no longer the current one: it should read the price again and resend.
   'PRICE_CHANGED',
   'RESOURCE_EXHAUSTED',

@@ -14,10 +14,13 @@ import {
 const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 describe('errors', () => {
-  it('maps every code to a gRPC status and back to the same code', () => {
-    for (const code of ERROR_CODES) {
+  it('maps every code to a gRPC status and back to the same code, refinements to the general one', () => {
+    for (const code of ERROR_CODES.filter((code) => code !== 'IDEMPOTENCY_KEY_REUSED')) {
       expect(grpcStatusToErrorCode(errorCodeToGrpcStatus(code))).toBe(code);
     }
+    expect(grpcStatusToErrorCode(errorCodeToGrpcStatus('IDEMPOTENCY_KEY_REUSED'))).toBe(
+      'FAILED_PRECONDITION',
+    );
   });
 
   it('reads gRPC statuses without a code of their own as INTERNAL', () => {
@@ -31,6 +34,7 @@ describe('errors', () => {
     expect(errorCodeToHttpStatus('NOT_FOUND')).toBe(404);
     expect(errorCodeToHttpStatus('ALREADY_EXISTS')).toBe(409);
     expect(errorCodeToHttpStatus('PRICE_CHANGED')).toBe(409);
+    expect(errorCodeToHttpStatus('IDEMPOTENCY_KEY_REUSED')).toBe(422);
     expect(errorCodeToHttpStatus('UNAVAILABLE')).toBe(503);
     expect(errorCodeToHttpStatus('INTERNAL')).toBe(500);
   });

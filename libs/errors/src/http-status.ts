@@ -8,6 +8,8 @@ const toHttp: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   FAILED_PRECONDITION: 409,
+  // As the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) answers it.
+  IDEMPOTENCY_KEY_REUSED: 422,
   PRICE_CHANGED: 409,
   RESOURCE_EXHAUSTED: 429,
   DEADLINE_EXCEEDED: 504,

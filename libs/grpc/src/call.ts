@@ -6,8 +6,8 @@ import {
   type Deadline,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { AppError, grpcStatusToErrorCode } from '@shop/errors';
-import { detailsFromMetadata } from './error-details';
+import { AppError, errorCodeToGrpcStatus, grpcStatusToErrorCode } from '@shop/errors';
+import { statusDetailsFromMetadata } from './error-details';
 
 /** The full-argument form of a unary method on a ts-proto client (its last overload). */
 export type UnaryMethod<Request, Response> = (
@@ -44,8 +44,9 @@ export function call<Request, Response>(
 }
 
 /**
- * The AppError for a failed call: the code mapped from the status, the server's message and details
- * for operational codes (NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED, ...). INTERNAL and statuses without
+ * The AppError for a failed call: the code mapped from the status (refined by the code the server put
+ * in the status details, when that code has this status), the server's message and details for
+ * operational codes (NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED, ...). INTERNAL and statuses without
  * a code of their own get a generic message and count as programmer errors, so they are not shown to
  * our own callers either; the original error stays as the cause for the log.
  *
@@ -53,9 +54,12 @@ export function call<Request, Response>(
  * shutdown past its grace period) or the connection. Like UNAVAILABLE, that is worth retrying elsewhere.
  */
 export function toAppError(error: ServiceError): AppError {
-  const code = error.code === status.CANCELLED ? 'UNAVAILABLE' : grpcStatusToErrorCode(error.code);
-  if (code === 'INTERNAL') {
-    return new AppError(code, 'Internal error in an upstream service', { cause: error });
+  const mapped = error.code === status.CANCELLED ? 'UNAVAILABLE' : grpcStatusToErrorCode(error.code);
+  if (mapped === 'INTERNAL') {
+    return new AppError(mapped, 'Internal error in an upstream service', { cause: error });
   }
-  return new AppError(code, error.details, { details: detailsFromMetadata(error.metadata), cause: error });
+  const sent = statusDetailsFromMetadata(error.metadata);
+  const code =
+    sent.code !== undefined && errorCodeToGrpcStatus(sent.code) === error.code ? sent.code : mapped;
+  return new AppError(code, error.details, { details: sent.details, cause: error });
 }

@@ -16,6 +16,7 @@ import {
 async function startReplica(name: string, delayMs = 0): Promise<{ server: GrpcServer; port: number }> {
   const { logger } = capturedLogger();
   const server = createGrpcServer({
+    credentials: 'insecure',
     logger,
     services: [
       grpcService(EchoServiceService, {
@@ -118,7 +119,7 @@ describe('waitUntilServing', () => {
     await before.shutdown(0);
     let after: GrpcServer | undefined;
     const starting = sleep(500).then(async () => {
-      after = createGrpcServer({ logger: capturedLogger().logger, services: [] });
+      after = createGrpcServer({ logger: capturedLogger().logger, services: [], credentials: 'insecure' });
       await after.listen('127.0.0.1', port);
     });
     try {

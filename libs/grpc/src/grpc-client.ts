@@ -20,7 +20,10 @@ export type GrpcClientConstructor<C extends Client> = new (
 export interface CreateClientOptions {
   /** Every call without a deadline of its own gets this one, so a stuck server cannot hold callers forever. */
   deadlineMs: number;
-  /** Insecure by default: inside the cluster, TLS is the mesh's job. */
+  /**
+   * The channel's credentials: mutual TLS with the caller's workload certificate (see
+   * libs/service-identity). Plaintext when omitted, which only a server listening in plaintext accepts.
+   */
   credentials?: ChannelCredentials;
   /** Overrides of the defaults in channel-options.ts. */
   channelOptions?: ChannelOptions;

@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { makeGenericClientConstructor, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
+import { makeGenericClientConstructor, status, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,7 @@ async function startEchoServer(
     }, logger),
   };
   const server = createGrpcServer({
+    credentials: 'insecure',
     services: [grpcService(EchoServiceService, implementation)],
     logger,
     ...(options.reflection ? { reflection: options.reflection } : {}),
@@ -107,6 +108,54 @@ describe('createGrpcServer', () => {
       watch.cancel();
       await stopped;
       expect(statuses).toEqual(['SERVING', 'NOT_SERVING']);
+    });
+  });
+
+  describe('probe port', () => {
+    it("serves only health, with the main port's statuses, and stops with the main port", async () => {
+      const { logger } = capturedLogger();
+      const server = createGrpcServer({
+        credentials: 'insecure',
+        logger,
+        services: [
+          grpcService(EchoServiceService, {
+            echo: unary(({ text }) => Promise.resolve({ text, servedBy: 'main' }), logger),
+          }),
+        ],
+        probePort: 0,
+      });
+      await server.listen('127.0.0.1', 0);
+      const probeAddress = `127.0.0.1:${server.probePort()}`;
+      const probe = createClient(HealthClient, probeAddress, { deadlineMs: 1_000 });
+      const echo = createClient(EchoServiceClient, probeAddress, { deadlineMs: 1_000 });
+      try {
+        await expect(call(probe.check.bind(probe), { service: ECHO })).resolves.toEqual({
+          status: 'SERVING',
+        });
+        server.setServing(false);
+        await expect(call(probe.check.bind(probe), { service: '' })).resolves.toEqual({
+          status: 'NOT_SERVING',
+        });
+        server.setServing(true);
+        // No service but health on the probe port: the echo service answers on the main port only.
+        await expect(call(echo.echo.bind(echo), { text: 'x' })).rejects.toMatchObject({
+          cause: { code: status.UNIMPLEMENTED },
+        });
+        await server.shutdown(1_000);
+        await expect(call(probe.check.bind(probe), { service: '' })).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+        });
+      } finally {
+        probe.close();
+        echo.close();
+        await server.shutdown(0);
+      }
+    });
+
+    it('is not opened unless asked for', async () => {
+      const { server } = await startEchoServer();
+      expect(server.probePort()).toBeUndefined();
+      await server.shutdown(0);
     });
   });
 

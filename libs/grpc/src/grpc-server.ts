@@ -6,6 +6,7 @@ import {
   type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
+  type ServerInterceptor,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -63,11 +64,25 @@ export interface GrpcServerOptions {
   reflection?: Buffer;
   /** Overrides of the defaults in channel-options.ts. */
   channelOptions?: ChannelOptions;
+  /**
+   * How the main port authenticates callers: mutual TLS credentials, or `'insecure'` for plaintext,
+   * chosen by the app (never a silent default).
+   */
+  credentials: ServerCredentials | 'insecure';
+  /** Run around every call on the main port, in order (authorisation, say). */
+  interceptors?: ServerInterceptor[];
+  /**
+   * A second, plaintext port serving only grpc.health.v1 with the same statuses, for probes that cannot
+   * present a client certificate (kubelet, a container HEALTHCHECK). Bound on the same host by `listen`.
+   */
+  probePort?: number | undefined;
 }
 
 export interface GrpcServer {
   /** Binds and starts serving; resolves with the bound port, which is how port 0 tells what it got. */
   listen(host: string, port: number): Promise<number>;
+  /** The probe port as bound (port 0 picks one), once `listen` resolved; undefined without one. */
+  probePort(): number | undefined;
   /** Sets the health status of the server ('') and of every service it serves. */
   setServing(serving: boolean): void;
   /**
@@ -80,7 +95,8 @@ export interface GrpcServer {
 /** The one way apps build a gRPC server: their services plus health checking and, optionally, reflection. */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { logger } = options;
-  const server = new Server({ ...serverChannelOptions, ...options.channelOptions });
+  const channelOptions = { ...serverChannelOptions, ...options.channelOptions };
+  const server = new Server({ ...channelOptions, interceptors: options.interceptors ?? [] });
   const serviceNames = options.services.map((service) => serviceFullName(service.definition));
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
@@ -91,6 +107,10 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   };
   setStatus('SERVING');
   health.addToServer(server);
+  // The probe server shares the health state, so both ports always report the same status.
+  const probe = options.probePort === undefined ? undefined : new Server(channelOptions);
+  if (probe) health.addToServer(probe);
+  let boundProbePort: number | undefined;
 
   if (options.reflection) {
     new ReflectionService(loadFileDescriptorSetFromBuffer(options.reflection)).addToServer(server);
@@ -99,15 +119,22 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   let shuttingDown = false;
 
   return {
-    listen: (host, port) =>
-      new Promise((resolve, reject) => {
-        const address = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
-        server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) => {
-          if (error) return reject(error);
-          logger.info({ address, port: boundPort, services: serviceNames }, 'gRPC server listening');
-          resolve(boundPort);
-        });
-      }),
+    listen: async (host, port) => {
+      const credentials =
+        options.credentials === 'insecure' ? ServerCredentials.createInsecure() : options.credentials;
+      const boundPort = await bind(server, host, port, credentials);
+      logger.info(
+        { port: boundPort, services: serviceNames, tls: options.credentials !== 'insecure' },
+        'gRPC server listening',
+      );
+      if (probe && options.probePort !== undefined) {
+        boundProbePort = await bind(probe, host, options.probePort, ServerCredentials.createInsecure());
+        logger.info({ port: boundProbePort }, 'gRPC health probe port listening (plaintext, health only)');
+      }
+      return boundPort;
+    },
+
+    probePort: () => boundProbePort,
 
     setServing: (serving) => {
       // Once shutting down, nothing may report the server healthy again.
@@ -128,7 +155,18 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
           logger.info('gRPC server stopped');
           resolve();
         });
+        // Probes have nothing to drain; they only need to see NOT_SERVING, which they did above.
+        probe?.forceShutdown();
       });
     },
   };
+}
+
+function bind(server: Server, host: string, port: number, credentials: ServerCredentials): Promise<number> {
+  const address = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, credentials, (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
+  });
 }

@@ -8,7 +8,7 @@ import { AppError } from '@shop/errors';
 import { service as healthDefinition } from 'grpc-health-check';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, type UnaryMethod } from './call';
-import { createClient, type GrpcClientConstructor } from './grpc-client';
+import { createClient, type CreateClientOptions, type GrpcClientConstructor } from './grpc-client';
 
 export interface HealthCheckRequest {
   /** A service's full name, or '' for the whole server. */
@@ -40,14 +40,23 @@ const ATTEMPT_TIMEOUT_MS = 1_000;
 
 /**
  * Resolves once `address` reports SERVING for `service` ('' is the whole server), for start-up ordering
- * and tests; rejects with UNAVAILABLE after `timeoutMs`.
+ * and tests; rejects with UNAVAILABLE after `timeoutMs`. A server on mutual TLS needs the `credentials`
+ * of some workload its CA signed (health is open to every caller it authenticates), and the channel
+ * options that go with them.
  */
-export async function waitUntilServing(address: string, timeoutMs: number, service = ''): Promise<void> {
+export async function waitUntilServing(
+  address: string,
+  timeoutMs: number,
+  service = '',
+  connect: Pick<CreateClientOptions, 'credentials' | 'channelOptions'> = {},
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   const client = createClient(HealthClient, address, {
     deadlineMs: ATTEMPT_TIMEOUT_MS,
+    ...(connect.credentials && { credentials: connect.credentials }),
     // gRPC's reconnect backoff grows to two minutes; a server that is about to start should be seen soon.
     channelOptions: {
+      ...connect.channelOptions,
       'grpc.initial_reconnect_backoff_ms': POLL_INTERVAL_MS,
       'grpc.max_reconnect_backoff_ms': 1_000,
     },

@@ -1,6 +1,6 @@
 export { MAX_MESSAGE_BYTES, clientChannelOptions, serverChannelOptions } from './channel-options';
 export { call, toAppError, type UnaryCallOptions, type UnaryMethod } from './call';
-export { ERROR_DETAILS_KEY } from './error-details';
+export { ERROR_DOMAIN, STATUS_DETAILS_KEY, statusDetailsMetadata } from './error-details';
 export {
   createClient,
   defaultDeadline,

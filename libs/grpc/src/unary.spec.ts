@@ -7,8 +7,9 @@ import {
   type EchoRequest,
   type EchoResponse,
 } from '../test/echo-service';
+import { Root } from 'protobufjs';
 import {
-  ERROR_DETAILS_KEY,
+  STATUS_DETAILS_KEY,
   call,
   createClient,
   createGrpcServer,
@@ -16,6 +17,47 @@ import {
   unary,
   type GrpcServer,
 } from './index';
+
+/** The standard google.rpc messages (google/rpc/status.proto, error_details.proto), the fields used here. */
+const GOOGLE_RPC = {
+  nested: {
+    google: {
+      nested: {
+        protobuf: {
+          nested: {
+            Any: { fields: { type_url: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+          },
+        },
+        rpc: {
+          nested: {
+            Status: {
+              fields: {
+                code: { type: 'int32', id: 1 },
+                message: { type: 'string', id: 2 },
+                details: { rule: 'repeated', type: 'google.protobuf.Any', id: 3 },
+              },
+            },
+            ErrorInfo: {
+              fields: {
+                reason: { type: 'string', id: 1 },
+                domain: { type: 'string', id: 2 },
+                metadata: { keyType: 'string', type: 'string', id: 3 },
+              },
+            },
+            BadRequest: {
+              fields: { field_violations: { rule: 'repeated', type: 'FieldViolation', id: 1 } },
+              nested: {
+                FieldViolation: {
+                  fields: { field: { type: 'string', id: 1 }, description: { type: 'string', id: 2 } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
 
 describe('unary', () => {
   let server: GrpcServer;
@@ -28,6 +70,7 @@ describe('unary', () => {
     const { logger, lines } = capturedLogger();
     logged = lines;
     server = createGrpcServer({
+      credentials: 'insecure',
       logger,
       services: [
         grpcService(EchoServiceService, {
@@ -74,18 +117,60 @@ describe('unary', () => {
     expect(logged()).toEqual([expect.objectContaining({ msg: 'gRPC server listening' })]);
   });
 
-  it('carries the details of an AppError in the error-details-bin trailer', async () => {
-    const details = [{ field: 'items[0].quantity', message: 'must be at least 1' }];
+  it('carries the code and details of an AppError in the standard grpc-status-details-bin trailer', async () => {
+    const details = [
+      { field: 'items[0].quantity', message: 'must be at least 1' },
+      { message: 'the order has no items left' },
+    ];
     handle = () => Promise.reject(invalidArgument('the order is not valid', details));
 
     const onTheWire = await rawCall({ text: '' });
     expect(onTheWire.code).toBe(status.INVALID_ARGUMENT);
-    const [trailer] = onTheWire.metadata.get(ERROR_DETAILS_KEY);
-    expect(JSON.parse(String(trailer))).toEqual(details);
+    const [trailer] = onTheWire.metadata.get(STATUS_DETAILS_KEY);
+    // Read with the standard google.rpc messages, as any gRPC client would.
+    const google = Root.fromJSON(GOOGLE_RPC);
+    const decoded = google
+      .lookupType('google.rpc.Status')
+      .toObject(google.lookupType('google.rpc.Status').decode(trailer as Buffer)) as {
+      code: number;
+      message: string;
+      details: { type_url: string; value: Uint8Array }[];
+    };
+    expect(decoded).toMatchObject({ code: status.INVALID_ARGUMENT, message: 'the order is not valid' });
+    const [info, badRequest] = decoded.details;
+    expect(info?.type_url).toBe('type.googleapis.com/google.rpc.ErrorInfo');
+    expect(
+      google
+        .lookupType('google.rpc.ErrorInfo')
+        .toObject(google.lookupType('google.rpc.ErrorInfo').decode(info?.value ?? new Uint8Array())),
+    ).toEqual({ reason: 'INVALID_ARGUMENT', domain: 'shop.local' });
+    expect(badRequest?.type_url).toBe('type.googleapis.com/google.rpc.BadRequest');
+    expect(
+      google
+        .lookupType('google.rpc.BadRequest')
+        .toObject(google.lookupType('google.rpc.BadRequest').decode(badRequest?.value ?? new Uint8Array())),
+    ).toEqual({
+      field_violations: [
+        { field: 'items[0].quantity', description: 'must be at least 1' },
+        { description: 'the order has no items left' },
+      ],
+    });
 
     await expect(call(client.echo.bind(client), { text: '' })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       details,
+    });
+  });
+
+  it('tells apart codes that share a gRPC status by the ErrorInfo reason', async () => {
+    handle = () =>
+      Promise.reject(new AppError('IDEMPOTENCY_KEY_REUSED', 'key k-1 was used for another order'));
+
+    const onTheWire = await rawCall({ text: 'k-1' });
+    expect(onTheWire.code).toBe(status.FAILED_PRECONDITION);
+    await expect(call(client.echo.bind(client), { text: 'k-1' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: 'key k-1 was used for another order',
     });
   });
 
@@ -95,7 +180,7 @@ describe('unary', () => {
     const onTheWire = await rawCall({ text: 'x' });
     expect(onTheWire.code).toBe(status.INTERNAL);
     expect(onTheWire.details).toBe('Internal error');
-    expect(onTheWire.metadata.get(ERROR_DETAILS_KEY)).toEqual([]);
+    expect(onTheWire.metadata.get(STATUS_DETAILS_KEY)).toEqual([]);
 
     const rethrown = await call(client.echo.bind(client), { text: 'x' }).catch((error: unknown) => error);
     expect(rethrown).toMatchObject({ code: 'INTERNAL', operational: false });

@@ -1,7 +1,7 @@
 import { status, type handleUnaryCall, type ServerUnaryCall, type StatusObject } from '@grpc/grpc-js';
 import { errorCodeToGrpcStatus, toPublicError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
-import { detailsToMetadata } from './error-details';
+import { statusDetailsMetadata } from './error-details';
 import { recordServerCall } from './rpc-metrics';
 
 /** A unary handler as the domain would like to write it: the request in, the response out, errors thrown. */
@@ -13,7 +13,7 @@ export type UnaryHandler<Request, Response> = (
 /**
  * Adapts an async handler to grpc-js's callback style, which is what ts-proto's `XxxServiceServer`
  * interfaces expect. A thrown operational AppError is answered with its mapped status, its message, and
- * its details in the `error-details-bin` trailer (see error-details.ts). Anything else is a bug: the
+ * its code and details in the standard `grpc-status-details-bin` trailer (see error-details.ts). Anything else is a bug: the
  * client gets INTERNAL with a generic message, and the error with its stack goes to the log only.
  */
 export function unary<Request, Response>(
@@ -48,9 +48,6 @@ function toStatus(
     const level = shown.code === 'INTERNAL' ? 'error' : 'warn';
     logger[level]({ err: error, method: call.getPath() }, 'gRPC handler failed');
   }
-  return {
-    code: errorCodeToGrpcStatus(shown.code),
-    details: shown.message,
-    metadata: detailsToMetadata(shown.details),
-  };
+  const code = errorCodeToGrpcStatus(shown.code);
+  return { code, details: shown.message, metadata: statusDetailsMetadata(shown, code) };
 }

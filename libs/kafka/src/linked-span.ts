@@ -13,14 +13,16 @@ import type { ConsumedMessage } from './consumer';
  * Link mode's processing span. kafkajs's instrumentation runs an `eachBatch` handler in the batch's
  * span, so the work of each message would otherwise hang under the batch with nothing tying it to the
  * message's producer. This span gives each message's work a home of its own, in the batch's trace, with
- * a link to the producer's span.
+ * a link to the producer's span. Named `process <topic>`, as the messaging semantic conventions name a
+ * processing span: it stands beside the instrumentation's own (empty) per-message span of that name, and
+ * is the one that holds the message's work.
  */
 export async function inLinkedSpan<T>(message: ConsumedMessage, work: () => Promise<T>): Promise<T> {
   const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, message.headers));
   const links: Link[] = producer && trace.isSpanContextValid(producer) ? [{ context: producer }] : [];
   const tracer = trace.getTracer('shop-kafka');
   return tracer.startActiveSpan(
-    `handle ${message.topic}`,
+    `process ${message.topic}`,
     {
       kind: SpanKind.CONSUMER,
       links,

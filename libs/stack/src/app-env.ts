@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { join } from 'node:path';
 import { ADDRESS_VARIABLE, PEERS, type AppName, type ServiceName } from './apps';
 import type { StackOptions } from './start-stack';
 
@@ -14,11 +15,14 @@ export interface AppEnvContext {
   keys: { publicKey: KeyObject; privateKey: KeyObject };
   /** The fault flags file every app follows. */
   flagsFile: string;
+  /** Holds a directory of TLS material per app (its GRPC_TLS_DIR). */
+  certsDir: string;
 }
 
 /** The environment of one replica: its own port and name, its peers, its database, the shared pieces. */
 export function appEnv(context: AppEnvContext, app: AppName, port: number, label: string): NodeJS.ProcessEnv {
   const { options, keys } = context;
+  const publicKeyPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,
@@ -35,6 +39,7 @@ export function appEnv(context: AppEnvContext, app: AppName, port: number, label
     KAFKA_BROKERS: context.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
     FLAGS_FILE: context.flagsFile,
+    GRPC_TLS_DIR: join(context.certsDir, app),
   };
   for (const peer of PEERS[app]) env[ADDRESS_VARIABLE[peer]] = context.addresses[peer];
   if (app === 'gateway') {
@@ -42,7 +47,7 @@ export function appEnv(context: AppEnvContext, app: AppName, port: number, label
       ...env,
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_PORT: String(port),
-      JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      JWT_PUBLIC_KEY: publicKeyPem,
     };
   }
   const database = context.databases[app];
@@ -57,6 +62,8 @@ export function appEnv(context: AppEnvContext, app: AppName, port: number, label
     PGDATABASE: database,
     // Names the replica's connections in pg_stat_activity: which one holds a lock, say.
     PGAPPNAME: label,
+    // Services verify the caller's access token; users-service uses the public half of its own key.
+    ...(app !== 'users-service' && { JWT_PUBLIC_KEY: publicKeyPem }),
     ...(app === 'users-service' && {
       JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     }),

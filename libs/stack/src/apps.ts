@@ -31,13 +31,13 @@ export const ADDRESS_VARIABLE: Record<ServiceName, string> = {
   'email-service': 'EMAIL_SERVICE_ADDRESS',
 };
 
-/** The peers each app calls over gRPC (the gateway checks all of them for readiness). */
+/** The peers each app calls over gRPC (payments only consumes events: no app calls it). */
 export const PEERS: Record<AppName, readonly ServiceName[]> = {
   'users-service': [],
   'orders-service': ['users-service'],
   'payments-service': [],
   'email-service': [],
-  gateway: SERVICES,
+  gateway: ['users-service', 'orders-service', 'email-service'],
 };
 
 /** Database and role of a service: `shop_users` for users-service. */

@@ -10,6 +10,8 @@ export const USAGE = `npm run stack [-- OPTIONS]: the whole shop on this machine
   --database-prefix P      prepended to database and role names (default shop_)
   --topic-prefix P         prepended to topic names (default none)
   --log-dir DIR            where each replica's log goes (default tmp/stack/logs)
+  --certs-dir DIR          where the apps' gRPC certificates and their development CA are kept
+                           (default tmp/stack/certs; made at the first start, reused after)
   --traces-dir DIR         where the stack keeps the latest traces for \`npm run traces\` (default
                            tmp/stack/traces); with OTEL_EXPORTER_OTLP_ENDPOINT set, the apps export
                            there instead (a collector or Jaeger)
@@ -27,6 +29,7 @@ export interface CliOptions {
   databasePrefix: string | undefined;
   topicPrefix: string | undefined;
   logDir: string | undefined;
+  certsDir: string | undefined;
   traceDir: string | undefined;
   traces: boolean;
   statusFile: string | undefined;
@@ -62,6 +65,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       'database-prefix': { type: 'string' },
       'topic-prefix': { type: 'string' },
       'log-dir': { type: 'string' },
+      'certs-dir': { type: 'string' },
       'traces-dir': { type: 'string' },
       traces: { type: 'boolean', default: true },
       'status-file': { type: 'string' },
@@ -83,6 +87,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     databasePrefix,
     topicPrefix: values['topic-prefix'],
     logDir: values['log-dir'],
+    certsDir: values['certs-dir'],
     traceDir: values['traces-dir'],
     traces: values.traces,
     statusFile: values['status-file'],

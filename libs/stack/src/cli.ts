@@ -31,6 +31,7 @@ function summary(stack: Stack): string {
     ...(stack.mail.webUrl ? [['mail (web UI)', stack.mail.webUrl] as [string, string]] : []),
     ['databases', Object.values(stack.databases).join(', ')],
     ['logs', stack.logDir],
+    ['gRPC certificates', `${stack.certsDir} (mutual TLS between the apps)`],
     [
       'traces',
       !stack.traces
@@ -66,6 +67,7 @@ function writeStatus(file: string, stack: Stack): void {
     mail: stack.mail,
     databases: stack.databases,
     logDir: stack.logDir,
+    certsDir: stack.certsDir,
     traces: stack.traces ? { endpoint: stack.traces.endpoint, dir: stack.traces.dir ?? null } : null,
     processes: stack.pids(),
     replicas: stack.processes.map((replica) => ({
@@ -154,6 +156,7 @@ function start(
     ...(options.databasePrefix !== undefined && { databasePrefix: options.databasePrefix }),
     ...(options.topicPrefix !== undefined && { topicPrefix: options.topicPrefix }),
     ...(options.logDir !== undefined && { logDir: resolve(options.logDir) }),
+    ...(options.certsDir !== undefined && { certsDir: resolve(options.certsDir) }),
     ...(options.traces && { traceDir: resolve(options.traceDir ?? DEFAULT_TRACE_DIR) }),
     ...(options.quiet ? {} : { echo: process.stdout }),
     ...(statusFile && {

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { dropDatabase, provisionDatabase, type PostgresConnection } from '@shop/db';
 import { waitUntilServing } from '@shop/grpc';
+import { issueCertificates, mtlsClientSecurity, readTlsDir } from '@shop/service-identity';
 import { APPS, MAIL_CATCHER_PORTS, SERVICES, databaseName, type AppName, type ServiceName } from './apps';
 import { appEnv, type AppEnvContext } from './app-env';
 import { startBroker, startMailCatcher, type MailCatcher } from './infrastructure';
@@ -16,6 +17,9 @@ export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 
 /** The fault flags file in the repository, every fault off until `npm run flags` sets one. */
 export const DEFAULT_FLAGS_FILE = join(WORKSPACE_ROOT, 'deploy', 'flags', 'faults.flagd.json');
+
+/** The launcher's workload name: it calls nothing but health, which is open to every workload. */
+export const LAUNCHER = 'stack-launcher';
 
 export interface StackOptions {
   /** Admin connection to the Postgres server on which each service gets its own database and role. */
@@ -47,6 +51,11 @@ export interface StackOptions {
   build?: boolean;
   logDir?: string;
   /**
+   * Where the apps' gRPC workload certificates and the development CA that signs them are kept (default
+   * tmp/stack/certs): made at the first start, reused after (renewed when about to expire).
+   */
+  certsDir?: string;
+  /**
    * Keep the apps' traces in this folder, received by the stack itself, unless an OTLP endpoint is
    * given (`OTEL_EXPORTER_OTLP_ENDPOINT`): then the apps export there. Without either, tracing is off.
    */
@@ -74,6 +83,11 @@ export interface Stack {
   /** Every app replica, supervised (restarted after a crash): services first, gateways last. */
   processes: AppReplica[];
   logDir: string;
+  /**
+   * The workload certificates: `<certsDir>/<workload>/{tls.crt,tls.key,ca.crt}`, the CA in `ca/`, and
+   * the launcher's own (LAUNCHER) for its health checks: the services answer only callers of their CA.
+   */
+  certsDir: string;
   /** Where the apps' traces go; undefined when tracing is off. */
   traces: StackTraces | undefined;
   /** The processes the stack runs right now: each replica's current run, the broker, the mail catcher. */
@@ -110,6 +124,7 @@ export function buildApps(echo?: NodeJS.WritableStream): void {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const prefix = options.databasePrefix ?? 'shop_';
   const logDir = options.logDir ?? join(WORKSPACE_ROOT, 'tmp', 'stack', 'logs');
+  const certsDir = options.certsDir ?? join(WORKSPACE_ROOT, 'tmp', 'stack', 'certs');
 
   const { ports, mailPorts, claims } = await planPorts(options);
   await assertPortsFree(claims);
@@ -175,6 +190,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const traces = await receiveTraces(options);
     if (traces?.stop) cleanups.push(traces.stop);
 
+    // Every app gets its workload certificate; the launcher one of its own for its health checks.
+    await abortable(
+      issueCertificates({ outDir: certsDir, caDir: join(certsDir, 'ca'), workloads: [...APPS, LAUNCHER] }),
+      options.signal,
+    );
+    const launcherTls = readTlsDir(join(certsDir, LAUNCHER));
+
     const envContext: AppEnvContext = {
       options: { ...options, env: { ...options.env, ...traces?.env } },
       kafkaBrokers: broker.brokers,
@@ -183,6 +205,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       databases,
       keys,
       flagsFile: options.flagsFile ?? DEFAULT_FLAGS_FILE,
+      certsDir,
     };
     const launch = (app: AppName) =>
       ports[app].map((port, i) => {
@@ -215,7 +238,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       Promise.race([
         Promise.all(
           services.map((replica) =>
-            untilReady(replica, () => waitUntilServing(`127.0.0.1:${replica.port}`, 60_000)),
+            untilReady(replica, () =>
+              waitUntilServing(
+                `127.0.0.1:${replica.port}`,
+                60_000,
+                '',
+                mtlsClientSecurity(launcherTls, replica.app),
+              ),
+            ),
           ),
         ),
         infrastructureLost(),
@@ -257,6 +287,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       databases,
       processes: replicas,
       logDir,
+      certsDir,
       traces,
       pids: () =>
         [

@@ -81,6 +81,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       topicPrefix,
       temporaryDatabases: true,
       logDir,
+      // A CA and certificates of the run's own, so that stacks started side by side never share one.
+      certsDir: join(logDir, 'certs'),
       flagsFile,
       env: { ...fastKafkaEnv, ...options.env },
     });

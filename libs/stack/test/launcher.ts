@@ -17,6 +17,8 @@ export interface Status {
   launcher: number;
   gatewayUrl: string;
   addresses: Record<string, string>;
+  /** The apps' workload certificates, a directory per workload (the launcher's own among them). */
+  certsDir: string;
   processes: { label: string; pid: number }[];
   traces: { endpoint: string; dir: string | null } | null;
   replicas: { label: string; port: number; pid: number | null; state: string; crashes: number }[];

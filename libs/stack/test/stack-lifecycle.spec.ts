@@ -10,10 +10,11 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { waitUntilServing } from '@shop/grpc';
+import { mtlsClientSecurity, readTlsDir } from '@shop/service-identity';
 import { adminConnection, eventually } from '@shop/testing';
 import { runTracesCli } from '@shop/trace-store';
 import { databaseName, SERVICES } from '../src/apps';
-import { buildApps, WORKSPACE_ROOT } from '../src/start-stack';
+import { buildApps, LAUNCHER, WORKSPACE_ROOT } from '../src/start-stack';
 import {
   allGone,
   describeProcesses,
@@ -34,7 +35,10 @@ describe('the native stack launcher', () => {
   const dir = join(WORKSPACE_ROOT, 'tmp', 'stack-lifecycle', run);
   const launched: Launched[] = [];
   const start = (...args: string[]) => {
-    const one = launch(['--ports', 'free', '--database-prefix', databasePrefix, ...args], dir);
+    const one = launch(
+      ['--ports', 'free', '--database-prefix', databasePrefix, '--certs-dir', join(dir, 'certs'), ...args],
+      dir,
+    );
     launched.push(one);
     return one;
   };
@@ -137,7 +141,12 @@ describe('the native stack launcher', () => {
     expect(launcher.output()).toMatch(
       /payments-service#1 exited unexpectedly \(signal SIGKILL\); restarting it in 0\.5 s: restart 1, 1 crash in the last minute/,
     );
-    await waitUntilServing(status.addresses['payments-service'] as string, 30_000);
+    // Health is open to any workload of the stack's CA; the launcher's own identity is one.
+    const launcherIdentity = mtlsClientSecurity(
+      readTlsDir(join(status.certsDir, LAUNCHER)),
+      'payments-service',
+    );
+    await waitUntilServing(status.addresses['payments-service'] as string, 30_000, '', launcherIdentity);
 
     process.kill(-launcher.pid, 'SIGTERM');
     const exit = await launcher.exited;

@@ -1,4 +1,4 @@
-import { metrics, trace } from '@opentelemetry/api';
+import { logs, metrics, trace } from '@opentelemetry/api';
 
 interface Flushable {
   forceFlush?: () => Promise<void>;
@@ -14,6 +14,9 @@ export async function flushTelemetry(): Promise<void> {
   const providers: Flushable[] = [
     tracerProvider.getDelegate?.() ?? tracerProvider,
     metrics.getMeterProvider() as Flushable,
+    // The log records the pino instrumentation sends (OTEL_LOGS_EXPORTER=otlp): the last lines of a stop
+    // ("shutting down", "stopped") are the ones an operator looks for.
+    logs.getLoggerProvider() as Flushable,
   ];
   await Promise.all(
     providers.map(async (provider) => {

@@ -4,9 +4,11 @@ import { allTopics } from '../../kafka/src/topics';
 import { ensureMockBrokerBuilt, startMockBroker, type MockBroker } from '../../kafka-mock-broker/src/index';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { assertPostgresReachable } from './postgres-server';
+import { CERTIFICATES_DIR_VARIABLE, issueTestCertificates } from './test-certificates';
 
 declare global {
   var __shopMockBroker: MockBroker | undefined;
+  var __shopTestCertificatesDir: string | undefined;
 }
 
 /**
@@ -16,6 +18,11 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   await assertPostgresReachable();
+  // One set of test certificates for the whole run (see testCertificates), removed at its end.
+  if (!process.env[CERTIFICATES_DIR_VARIABLE]) {
+    globalThis.__shopTestCertificatesDir = await issueTestCertificates();
+    process.env[CERTIFICATES_DIR_VARIABLE] = globalThis.__shopTestCertificatesDir;
+  }
   if (process.env['KAFKA_BROKERS']) return;
   ensureMockBrokerBuilt();
   const broker = await startMockBroker({ topics: allTopics() });

@@ -10,9 +10,31 @@ import { createServer, type IncomingMessage } from 'node:http';
 /** A span as an OTLP/JSON export carries it, flattened with its service's name. */
 export type ReceivedSpan = TraceSpan;
 
+export type MetricType = 'counter' | 'updowncounter' | 'gauge' | 'histogram' | 'exponential-histogram';
+
+/** One metric of one export, with what a metrics backend needs to name it: instrument type and unit. */
 export interface ReceivedMetric {
   service: string;
   name: string;
+  type: MetricType | undefined;
+  unit: string;
+}
+
+interface OtlpMetric {
+  name: string;
+  unit?: string;
+  sum?: { isMonotonic?: boolean };
+  gauge?: object;
+  histogram?: object;
+  exponentialHistogram?: object;
+}
+
+function typeOf(metric: OtlpMetric): MetricType | undefined {
+  if (metric.sum) return metric.sum.isMonotonic ? 'counter' : 'updowncounter';
+  if (metric.gauge) return 'gauge';
+  if (metric.histogram) return 'histogram';
+  if (metric.exponentialHistogram) return 'exponential-histogram';
+  return undefined;
 }
 
 export interface OtlpReceiver {
@@ -26,7 +48,7 @@ export interface OtlpReceiver {
 interface MetricsRequest {
   resourceMetrics?: {
     resource?: OtlpResource;
-    scopeMetrics?: { metrics?: { name: string }[] }[];
+    scopeMetrics?: { metrics?: OtlpMetric[] }[];
   }[];
 }
 
@@ -54,7 +76,7 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
             for (const metric of (resourceMetrics.scopeMetrics ?? []).flatMap(
               (scope) => scope.metrics ?? [],
             )) {
-              metrics.push({ service, name: metric.name });
+              metrics.push({ service, name: metric.name, type: typeOf(metric), unit: metric.unit ?? '' });
             }
           }
         }

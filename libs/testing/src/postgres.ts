@@ -55,5 +55,8 @@ export function testServiceEnv(db: TestDatabase): Record<string, string> {
     PGDATABASE: db.connection.database,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
+    // These suites are about what a service does; mutual TLS and the caller tables have suites of
+    // their own (libs/service-identity, each service's callers.spec.ts).
+    GRPC_INSECURE: 'true',
   };
 }

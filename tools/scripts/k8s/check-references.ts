@@ -6,6 +6,7 @@ import {
   checkServices,
   checkUnique,
 } from './check-workloads';
+import { checkIdentity } from './check-identity';
 import { checkConfigMapTargets, checkTopics } from './check-wiring';
 import { indexResources } from './resource-index';
 import type { Resource } from './resources';
@@ -20,5 +21,6 @@ export function checkReferences(resources: Resource[]): string[] {
     ...checkEveryAppDeployed(resources),
     ...checkTopics(index),
     ...checkConfigMapTargets(index),
+    ...checkIdentity(index),
   ];
 }

@@ -1,11 +1,21 @@
 /**
  * The workloads hold together: selectors match pod labels, probes and Services name real ports,
  * autoscalers and disruption budgets find their Deployment, the ConfigMaps and Secrets the pods read
- * exist, and every app has the full set of resources.
+ * exist (Secret volumes: written by a cert-manager Certificate), and every app has the full set of
+ * resources.
  */
 import { APP_SCHEMAS } from '../check-env-contract';
 import { labelsMatch, podLabels, type ResourceIndex } from './resource-index';
-import { asArray, asObject, containersOf, isObject, key, type JsonObject, type Resource } from './resources';
+import {
+  asArray,
+  asObject,
+  asText,
+  containersOf,
+  isObject,
+  key,
+  type JsonObject,
+  type Resource,
+} from './resources';
 
 /** Secrets created outside these manifests, with the keys the manifests read. */
 const EXTERNAL_SECRETS: Record<string, string[]> = { 'shop-jwt': ['private-key', 'public-key'] };
@@ -35,27 +45,27 @@ function checkContainer(deployment: Resource, container: JsonObject, index: Reso
       asObject(probe['tcpSocket'])['port'];
     if (port !== undefined && !portNames.has(port) && !portNumbers.has(port)) {
       problems.push(
-        `${key(deployment)}: ${probeName} uses port ${String(port)}, which the container does not declare`,
+        `${key(deployment)}: ${probeName} uses port ${asText(port)}, which the container does not declare`,
       );
     }
   }
   if (!container['resources'] || !asObject(asObject(container['resources'])['limits'])['memory']) {
-    problems.push(`${key(deployment)}: container ${String(container['name'])} has no memory limit`);
+    problems.push(`${key(deployment)}: container ${asText(container['name'])} has no memory limit`);
   }
   for (const source of asArray(container['envFrom']).filter(isObject)) {
     const name = asObject(source['configMapRef'])['name'];
-    if (name !== undefined && !index.configMaps.has(String(name)))
-      problems.push(`${key(deployment)}: no ConfigMap ${String(name)}`);
+    if (name !== undefined && !index.configMaps.has(asText(name)))
+      problems.push(`${key(deployment)}: no ConfigMap ${asText(name)}`);
   }
   for (const variable of asArray(container['env']).filter(isObject)) {
     const ref = asObject(asObject(variable['valueFrom'])['secretKeyRef']);
     if (ref['name'] === undefined) continue;
-    const name = String(ref['name']);
+    const name = asText(ref['name']);
     const cluster = name.endsWith('-app') ? name.slice(0, -4) : '';
     const known = index.clusters.has(cluster) ? CNPG_SECRET_KEYS : EXTERNAL_SECRETS[name];
     if (!known) problems.push(`${key(deployment)}: Secret ${name} is neither created here nor documented`);
-    else if (!known.includes(String(ref['key'])))
-      problems.push(`${key(deployment)}: Secret ${name} has no key ${String(ref['key'])}`);
+    else if (!known.includes(asText(ref['key'])))
+      problems.push(`${key(deployment)}: Secret ${name} has no key ${asText(ref['key'])}`);
   }
   return problems;
 }
@@ -68,6 +78,15 @@ export function checkDeployments(index: ResourceIndex): string[] {
       problems.push(`${key(deployment)}: selector does not match its pod labels`);
     for (const container of containersOf(deployment))
       problems.push(...checkContainer(deployment, container, index));
+    // Secret volumes: a cert-manager Certificate writes them (the tls.crt/tls.key/ca.crt layout).
+    const volumes = asArray(asObject(asObject(spec['template'])['spec'])['volumes']).filter(isObject);
+    for (const volume of volumes) {
+      const secret = asObject(volume['secret']);
+      if (secret['secretName'] !== undefined && !index.certificatesBySecret.has(asText(secret['secretName'])))
+        problems.push(
+          `${key(deployment)}: volume Secret ${asText(secret['secretName'])} is issued by no Certificate`,
+        );
+    }
   }
   return problems;
 }
@@ -90,7 +109,7 @@ export function checkServices(index: ResourceIndex): string[] {
           ),
         ),
       );
-      if (!declared) problems.push(`${key(service)}: targetPort ${String(target)} is not a container port`);
+      if (!declared) problems.push(`${key(service)}: targetPort ${asText(target)} is not a container port`);
     }
   }
   return problems;

@@ -17,9 +17,15 @@ export interface Resource extends JsonObject {
 
 export const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-export const clone = <T>(value: T): T => structuredClone(value);
 export const asObject = (value: Json | undefined): JsonObject => (isObject(value) ? value : {});
 export const asArray = (value: Json | undefined): Json[] => (Array.isArray(value) ? value : []);
+/** A scalar as text for names and messages; '' for a missing field, a list or an object. */
+export const asText = (value: Json | undefined): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : '';
 
 /** `Kind/name`: how messages name a resource. */
 export const key = (resource: Resource) => `${resource.kind}/${resource.metadata.name}`;
@@ -32,7 +38,7 @@ export const groupOf = (apiVersion: string) =>
   apiVersion.includes('/') ? (apiVersion.split('/')[0] as string) : '';
 export const versionOf = (apiVersion: string) => apiVersion.split('/').pop() as string;
 
-export function podSpecs(resource: Resource): JsonObject[] {
+function podSpecs(resource: Resource): JsonObject[] {
   const spec = asObject(resource['spec']);
   const template = asObject(spec['template']);
   return isObject(template['spec']) ? [template['spec']] : [];

@@ -9,6 +9,7 @@ import {
 } from '@shop/contracts';
 import { createClient } from '@shop/grpc';
 import { createKafka, TOPICS } from '@shop/kafka';
+import type { GrpcClientSecurity } from '@shop/service-identity';
 import {
   createTestDatabase,
   testBrokers,
@@ -17,6 +18,9 @@ import {
   type TestDatabase,
   testKafkaEnv,
   testServiceEnv,
+  testCertificates,
+  testAccessTokens,
+  type TestAccessTokens,
 } from '@shop/testing';
 import type { Producer } from 'kafkajs';
 import { createEmailService } from '../../src/app';
@@ -34,9 +38,13 @@ export interface PublishedEvent<T extends EventTypeName> {
 export interface EmailServiceHarness {
   db: TestDatabase;
   client: emailV1.EmailServiceClient;
+  /** The gateway's identity, which the service's caller table lets in (mutual TLS, as deployed). */
+  asGateway: GrpcClientSecurity;
   /** The bound gRPC port. */
   port: number;
   prefix: string;
+  /** Signs the access tokens ListEmails is called with. */
+  tokens: TestAccessTokens;
   /** Publishes an event envelope as the owning service's relay would; resolves with its event id. */
   publish<T extends EventTypeName>(event: PublishedEvent<T>): Promise<string>;
   stop(): Promise<void>;
@@ -57,22 +65,32 @@ export async function startEmailServiceHarness(
   const prefix = uniqueTopicPrefix(label);
   const db = await createTestDatabase(label, migrations);
   const kafka = createKafka({ brokers: testBrokers(), clientId: `${label}-spec`, logger });
+  const tokens = testAccessTokens();
+  const certificates = await testCertificates();
   const config = loadConfig(emailConfigSchema, {
     ...testServiceEnv(db),
+    GRPC_TLS_DIR: certificates.tlsDir('email-service'),
     ...testKafkaEnv(prefix),
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    JWT_PUBLIC_KEY: tokens.publicKeyPem,
   });
   const service = createEmailService({ config, pool: db.pool, kafka, logger });
   const port = await service.start();
-  const client = createClient(emailV1.EmailServiceClient, `127.0.0.1:${port}`, { deadlineMs: 5_000 });
+  const asGateway = certificates.clientSecurity('gateway', 'email-service');
+  const client = createClient(emailV1.EmailServiceClient, `127.0.0.1:${port}`, {
+    deadlineMs: 5_000,
+    ...asGateway,
+  });
   const producer: Producer = kafka.producer();
   await producer.connect();
 
   return {
     db,
     client,
+    asGateway,
     port,
     prefix,
+    tokens,
     async publish(event) {
       const eventId = event.eventId ?? randomUUID();
       const envelope = eventsV1.Envelope.encode({

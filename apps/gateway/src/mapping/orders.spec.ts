@@ -80,7 +80,6 @@ describe('toOrderJson', () => {
 describe('toCreateOrderRequest', () => {
   it('asks for catalog lines, passing on the prices the client expects and no currency when none was sent', () => {
     const request = toCreateOrderRequest(
-      pending.userId,
       {
         items: [
           { sku: 'beans-huila', quantity: 2, unitPriceCents: 1_290 },
@@ -91,7 +90,6 @@ describe('toCreateOrderRequest', () => {
       undefined,
     );
     expect(request).toEqual({
-      userId: pending.userId,
       items: [],
       requestedItems: [
         { sku: 'beans-huila', quantity: 2, expectedUnitPriceCents: 1_290 },

@@ -16,12 +16,10 @@ const OUTCOME: Partial<Record<ordersV1.PaymentOutcome, 'SUCCEEDED' | 'FAILED'>> 
 };
 
 export function toCreateOrderRequest(
-  userId: string,
   body: CreateOrderBody,
   idempotencyKey: string | undefined,
 ): ordersV1.CreateOrderRequest {
   return {
-    userId,
     items: [],
     requestedItems: body.items.map(({ sku, quantity, unitPriceCents }) => ({
       sku,

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { isAppError } from '@shop/errors';
 import { inSpan } from '@shop/telemetry';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OrderJson } from '../schemas/orders';
@@ -7,7 +8,10 @@ import type { OrderStatusChange, OrderStatusHub } from './order-status-hub';
 export interface OrderStreamOptions {
   orderId: string;
   hub: OrderStatusHub;
-  /** The order as `GET /v1/orders/:id` shows it to the caller; throws as that route would. */
+  /**
+   * The order as `GET /v1/orders/:id` shows it to the caller; throws as that route would. An
+   * UNAUTHENTICATED failure (the caller's token expired meanwhile) ends the stream.
+   */
   readOrder: () => Promise<OrderJson>;
   /** How often the order is read again while the stream is open, in case an event was missed. */
   recheckMs: number;
@@ -86,6 +90,13 @@ export async function openOrderStream(options: OrderStreamOptions): Promise<Orde
         const order = await readOrder();
         if (!closed && order.status !== current.status) send(order);
       } catch (error) {
+        // The caller's access token expired while the stream was open: the order may no longer be
+        // read for them. Ending the stream lets the client reconnect with a fresh token.
+        if (isAppError(error) && error.code === 'UNAUTHENTICATED') {
+          logger.info({ orderId }, 'order stream ended: the access token is no longer valid');
+          close();
+          return;
+        }
         logger.warn(
           { err: error, orderId, why },
           'order stream could not read the order; trying again later',

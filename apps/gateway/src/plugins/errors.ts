@@ -1,33 +1,82 @@
 /**
  * The one place where anything thrown while handling a request becomes an HTTP answer in the one error
- * shape: schema validation failures, Fastify's own request errors (malformed JSON, too large, wrong
- * media type), AppErrors from the gateway and from downstream calls, and bugs.
+ * shape, RFC 9457 problem details: schema validation failures, Fastify's own request errors (malformed
+ * JSON, too large, wrong media type), AppErrors from the gateway and from downstream calls, and bugs.
  */
 import { errorCodeToHttpStatus, isAppError, toPublicError, type ErrorDetail } from '@shop/errors';
 import { activeTraceId } from '@shop/telemetry';
-import type { FastifyInstance } from 'fastify';
-import type { ErrorResponse, PublicErrorCode } from '../schemas/errors';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PROBLEM_MEDIA_TYPE, type Problem, type PublicErrorCode } from '../schemas/errors';
 import { drainRequest } from './drain-request';
 import { validationDetails, type RequestPart } from './validation-details';
 
 export interface ErrorReply {
   status: number;
-  body: ErrorResponse;
+  body: Problem;
   /** How loudly to log it: client mistakes are routine, a downstream outage is worth a warning, bugs an error. */
   level: 'debug' | 'warn' | 'error';
 }
 
-export function errorBody(
+/** RFC 9457 `title`: the same short summary for every occurrence of a code. */
+const TITLES: Record<PublicErrorCode, string> = {
+  INVALID_ARGUMENT: 'Invalid request',
+  UNAUTHENTICATED: 'Authentication required',
+  PERMISSION_DENIED: 'Permission denied',
+  NOT_FOUND: 'Not found',
+  ALREADY_EXISTS: 'Already exists',
+  FAILED_PRECONDITION: 'Conflict with the current state',
+  IDEMPOTENCY_KEY_REUSED: 'Idempotency-Key reused with another request',
+  PRICE_CHANGED: 'Price changed',
+  RESOURCE_EXHAUSTED: 'Too many requests',
+  DEADLINE_EXCEEDED: 'Upstream timeout',
+  UNAVAILABLE: 'Service unavailable',
+  INTERNAL: 'Internal error',
+  PAYLOAD_TOO_LARGE: 'Request body too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+};
+
+/**
+ * RFC 9457 `type`: one URI per code. A tag URI (RFC 4151) names the kind without promising a page to
+ * fetch; the OpenAPI document describes each code.
+ */
+export const problemType = (code: PublicErrorCode): string =>
+  `tag:shop.local,2026:problems/${code.toLowerCase().replace(/_/g, '-')}`;
+
+/** Seconds a client is asked to wait after a 503: a restarting peer is usually back within that. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+
+export function problem(
   code: PublicErrorCode,
-  message: string,
-  details?: readonly ErrorDetail[],
-): ErrorResponse {
+  detail: string,
+  errors?: readonly ErrorDetail[],
+  status: number = statusOf(code),
+): Problem {
   const traceId = activeTraceId();
   return {
-    error: { code, message, ...(details && details.length > 0 ? { details: [...details] } : {}) },
+    type: problemType(code),
+    title: TITLES[code],
+    status,
+    detail,
+    code,
+    ...(errors && errors.length > 0 ? { errors: [...errors] } : {}),
     // The trace of a failed request is where its cause is recorded; the client gets the key to it.
     ...(traceId && { traceId }),
   };
+}
+
+function statusOf(code: PublicErrorCode): number {
+  if (code === 'PAYLOAD_TOO_LARGE') return 413;
+  if (code === 'UNSUPPORTED_MEDIA_TYPE') return 415;
+  return errorCodeToHttpStatus(code);
+}
+
+/** Sends a problem with its status, media type and the headers its status calls for. */
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  // RFC 9110: a 401 says which scheme would be accepted; a 503 when to come back.
+  if (body.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+  if (body.status === 503 && !reply.hasHeader('retry-after'))
+    void reply.header('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+  return reply.code(body.status).type(`${PROBLEM_MEDIA_TYPE}; charset=utf-8`).send(body);
 }
 
 // Downstream messages for these name internal addresses ("connect ECONNREFUSED 10.0.3.7:50051"): logged, not shown.
@@ -81,7 +130,7 @@ export function toErrorReply(error: unknown): ErrorReply {
     const part = (framework.validationContext ?? 'body') as RequestPart;
     return {
       status: 400,
-      body: errorBody(
+      body: problem(
         'INVALID_ARGUMENT',
         'The request is not valid',
         validationDetails(part, framework.validation),
@@ -96,7 +145,7 @@ export function toErrorReply(error: unknown): ErrorReply {
       const known = typeof framework.code === 'string' ? FRAMEWORK_MESSAGES[framework.code] : undefined;
       return {
         status,
-        body: errorBody(codeForStatus(status), known ?? 'The request could not be read'),
+        body: problem(codeForStatus(status), known ?? 'The request could not be read', [], status),
         level: 'debug',
       };
     }
@@ -108,7 +157,7 @@ export function toErrorReply(error: unknown): ErrorReply {
   const outage = shown.cause === undefined ? undefined : OUTAGE_MESSAGES[shown.code];
   return {
     status,
-    body: errorBody(shown.code, outage ?? shown.message, outage ? [] : shown.details),
+    body: problem(shown.code, outage ?? shown.message, outage ? [] : shown.details, status),
     // A bug is an error; a dependency that is away (503) is expected now and then.
     level: shown.code === 'INTERNAL' ? 'error' : status >= 500 ? 'warn' : 'debug',
   };
@@ -122,17 +171,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body, level } = toErrorReply(error);
     request.log[level]({ err: error, status }, level === 'error' ? 'request failed' : 'request refused');
-    // RFC 9110: a 401 says which scheme would be accepted.
-    if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
     // The client of a body too large is still sending it: let it finish, so that it reads the 413.
     if (status === 413) await drainRequest(request.raw, TOO_LARGE_DRAIN);
-    return reply.code(status).type('application/json; charset=utf-8').send(body);
+    return sendProblem(reply, body);
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .type('application/json; charset=utf-8')
-      .send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+    sendProblem(reply, problem('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
 }

@@ -22,8 +22,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'Register, sign in and place orders. Orders are paid asynchronously: a new order is PENDING ' +
           'and becomes CONFIRMED or CANCELLED once the payment outcome is known, so poll ' +
-          '`GET /v1/orders/{id}`. Every error has the same shape: ' +
-          '`{ "error": { "code", "message", "details"?: [{ "field"?, "message" }] }, "traceId"? }`. ' +
+          '`GET /v1/orders/{id}`. Every error is RFC 9457 problem details (`application/problem+json`): ' +
+          '`{ "type", "title", "status", "detail", "code", "errors"?: [{ "field"?, "message" }], "traceId"? }`, ' +
+          '`code` being the stable, machine-readable one. Sign-up and sign-in are rate-limited per client ' +
+          'address, placing orders per user: past a limit, 429 with `Retry-After`. ' +
           'Request bodies must be `application/json`; fields that are not in the schema are refused (400).',
       },
       tags: [

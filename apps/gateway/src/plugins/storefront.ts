@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody } from './errors';
+import { problem, sendProblem } from './errors';
 
 export interface StorefrontOptions {
   /** The storefront's build directory (index.html, assets/, images/). */
@@ -51,10 +51,10 @@ export async function storefrontRoutes(
       'no storefront build at STOREFRONT_DIR; / answers 404 (build it with `npx nx build storefront`)',
     );
     app.get('/', { schema: { hide: true } }, (_request, reply) =>
-      reply
-        .code(404)
-        .type('application/json; charset=utf-8')
-        .send(errorBody('NOT_FOUND', 'The storefront is not installed on this gateway; the API is at /v1')),
+      sendProblem(
+        reply,
+        problem('NOT_FOUND', 'The storefront is not installed on this gateway; the API is at /v1'),
+      ),
     );
     return;
   }

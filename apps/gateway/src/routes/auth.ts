@@ -2,16 +2,19 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { usersV1 } from '@shop/contracts';
 import { call } from '@shop/grpc';
 import { TokenRequestSchema, TokenResponseSchema } from '../schemas/auth';
+import { perAddress, type RateLimits } from '../plugins/rate-limits';
 import { BODY_ERRORS, errorResponses } from '../schemas/errors';
 
 export interface AuthRoutesOptions {
   users: usersV1.UsersServiceClient;
+  limits: RateLimits;
 }
 
-export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app, { users }, done) => {
+export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app, { users, limits }, done) => {
   app.post(
     '/v1/auth/token',
     {
+      config: perAddress(limits.tokens, limits.windowMs),
       schema: {
         tags: ['auth'],
         summary: 'Sign in',
@@ -19,7 +22,7 @@ export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app,
           'Exchanges email and password for a bearer token. An unknown email and a wrong password get ' +
           'the same 401, so the answer does not tell which emails are registered.',
         body: TokenRequestSchema,
-        response: { 200: TokenResponseSchema, ...errorResponses(...BODY_ERRORS, 401) },
+        response: { 200: TokenResponseSchema, ...errorResponses(...BODY_ERRORS, 401, 429) },
       },
     },
     async (request, reply) => {

@@ -1,22 +1,20 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { emailV1, usersV1 } from '@shop/contracts';
+import type { emailV1 } from '@shop/contracts';
 import { call } from '@shop/grpc';
 import { toEmailJson } from '../mapping/emails';
-import { contractViolation, required } from '../mapping/contract-violation';
-import { callerOf, type Authenticate } from '../plugins/auth';
+import { asCaller, type Authenticate } from '../plugins/auth';
 import { bearerSecurity } from '../plugins/openapi';
 import { errorResponses } from '../schemas/errors';
 import { EmailPageSchema, ListEmailsQuerySchema } from '../schemas/emails';
 
 export interface EmailRoutesOptions {
-  users: usersV1.UsersServiceClient;
   email: emailV1.EmailServiceClient;
   authenticate: Authenticate;
 }
 
 export const emailRoutes: FastifyPluginCallbackTypebox<EmailRoutesOptions> = (
   app,
-  { users, email, authenticate },
+  { email, authenticate },
   done,
 ) => {
   app.get(
@@ -35,15 +33,12 @@ export const emailRoutes: FastifyPluginCallbackTypebox<EmailRoutesOptions> = (
       },
     },
     async (request) => {
-      const { user } = await call(users.getUser.bind(users), { id: callerOf(request).userId });
-      const recipient = required(user, 'a user').email;
-      // An empty recipient would ask the email service for everyone's mails.
-      if (!recipient.trim()) throw contractViolation('the user’s email address');
-      const page = await call(email.listEmails.bind(email), {
-        recipient,
-        limit: request.query.limit ?? 0,
-        cursor: request.query.cursor ?? '',
-      });
+      // The email service lists the mails to the address the caller's token names.
+      const page = await call(
+        email.listEmails.bind(email),
+        { limit: request.query.limit ?? 0, cursor: request.query.cursor ?? '' },
+        asCaller(request),
+      );
       return { items: page.emails.map(toEmailJson), nextCursor: page.nextCursor || null };
     },
   );

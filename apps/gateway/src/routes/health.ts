@@ -3,7 +3,7 @@ import type { LogLevel } from 'fastify';
 import { isAppError } from '@shop/errors';
 import { call } from '@shop/grpc';
 import type { Static } from 'typebox';
-import type { DownstreamName, HealthTarget } from '../grpc-clients';
+import type { HealthTarget } from '../grpc-clients';
 import {
   DOWNSTREAM_STATES,
   LivenessSchema,
@@ -15,7 +15,8 @@ import {
 type DownstreamState = Static<typeof ReadySchema>['services']['users'];
 
 export interface HealthRoutesOptions {
-  health: Record<DownstreamName, HealthTarget>;
+  /** The health clients of the downstreams; those no route calls may be among them, and are not asked. */
+  health: Record<CheckedName, HealthTarget>;
   /** Level of the probes' request logs. */
   logLevel: LogLevel;
 }
@@ -39,19 +40,25 @@ async function check({ client, service }: HealthTarget): Promise<DownstreamState
 }
 
 /**
- * The services the gateway's own routes call. Only these decide its readiness: payments or email being
- * away delays settling and mails, which the outbox and the consumers absorb, while every route still
- * works; taking the gateway out of service for them would turn a partial outage into a whole one.
+ * The services the gateway's routes call, and which of them decide its readiness. Users and orders
+ * serve nearly every route (sign-up, sign-in, orders, their streams, the catalog): without either the
+ * gateway is of no use, and a replica that cannot reach them should get no traffic. Email serves one
+ * read, GET /v1/users/me/emails, which answers 503 while it is away: it is checked and reported
+ * (`degraded`), but taking every replica out of service for it would turn a partial outage into a
+ * whole one. Payments is not checked at all: no route calls it (orders-service does, via Kafka).
  */
-export const REQUIRED_DOWNSTREAMS: readonly DownstreamName[] = ['users', 'orders'];
+export const REQUIRED_DOWNSTREAMS = ['users', 'orders'] as const;
+export const OPTIONAL_DOWNSTREAMS = ['email'] as const;
+type CheckedName = (typeof REQUIRED_DOWNSTREAMS)[number] | (typeof OPTIONAL_DOWNSTREAMS)[number];
 
-/** Asks every downstream at once, each within the readiness deadline of its client. */
-export async function readiness(health: Record<DownstreamName, HealthTarget>): Promise<Readiness> {
-  const names = Object.keys(health) as DownstreamName[];
+/** Asks every downstream the routes call at once, each within the readiness deadline of its client. */
+export async function readiness(health: Record<CheckedName, HealthTarget>): Promise<Readiness> {
+  const names: readonly CheckedName[] = [...REQUIRED_DOWNSTREAMS, ...OPTIONAL_DOWNSTREAMS];
   const states = await Promise.all(names.map((name) => check(health[name])));
   const services = Object.fromEntries(names.map((name, i) => [name, states[i]])) as Readiness['services'];
   const notReady = REQUIRED_DOWNSTREAMS.filter((name) => services[name] !== 'SERVING');
-  return { status: notReady.length === 0 ? 'ready' : 'not_ready', services, notReady };
+  const degraded = OPTIONAL_DOWNSTREAMS.filter((name) => services[name] !== 'SERVING');
+  return { status: notReady.length === 0 ? 'ready' : 'not_ready', services, notReady, degraded };
 }
 
 export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesOptions> = (
@@ -81,9 +88,10 @@ export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesOptions> = (
         tags: ['health'],
         summary: 'Readiness',
         description:
-          'Answers 200 when the services the API calls (users and orders) report SERVING on the gRPC ' +
-          'health checking protocol, 503 naming those that do not. Payments and email are reported too, ' +
-          'but do not decide: while they are away, orders are accepted and settle once they are back.',
+          'Answers 200 when the services nearly every route calls (users and orders) report SERVING on ' +
+          'the gRPC health checking protocol, 503 naming those that do not (`notReady`). Email, which ' +
+          'only `GET /v1/users/me/emails` calls, is checked too but does not decide: while it is away ' +
+          'that route answers 503 and `degraded` names it. Payments is not checked: no route calls it.',
         response: { 200: ReadySchema, 503: NotReadySchema },
       },
     },

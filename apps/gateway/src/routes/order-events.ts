@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config';
 import { toOrderJson } from '../mapping/orders';
 import { openOrderStream, type OrderStream } from '../order-events/order-status-stream';
 import type { OrderStatusHub } from '../order-events/order-status-hub';
-import { callerOf, type Authenticate } from '../plugins/auth';
+import { asCaller, type Authenticate } from '../plugins/auth';
 import { bearerSecurity } from '../plugins/openapi';
 import { errorResponses } from '../schemas/errors';
 import { OrderEventStreamResponse } from '../schemas/order-events';
@@ -49,13 +49,13 @@ export const orderEventRoutes: FastifyPluginCallbackTypebox<OrderEventRoutesOpti
       },
     },
     async (request, reply) => {
-      const { userId } = callerOf(request);
       const orderId = request.params.id;
+      const callOptions = asCaller(request);
       const stream = await openOrderStream({
         orderId,
         hub,
         readOrder: async () =>
-          toOrderJson((await call(orders.getOrder.bind(orders), { orderId, userId })).order),
+          toOrderJson((await call(orders.getOrder.bind(orders), { orderId }, callOptions)).order),
         recheckMs: config.ORDER_EVENTS_RECHECK_MS,
         heartbeatMs: config.ORDER_EVENTS_HEARTBEAT_MS,
         logger: request.log,

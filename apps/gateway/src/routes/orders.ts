@@ -2,8 +2,9 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { ordersV1 } from '@shop/contracts';
 import { call } from '@shop/grpc';
 import { toCreateOrderRequest, toOrderJson } from '../mapping/orders';
-import { callerOf, type Authenticate } from '../plugins/auth';
+import { asCaller, type Authenticate } from '../plugins/auth';
 import { bearerSecurity } from '../plugins/openapi';
+import { perUser, type RateLimits } from '../plugins/rate-limits';
 import { BODY_ERRORS, errorResponses } from '../schemas/errors';
 import {
   AcceptedOrderSchema,
@@ -18,17 +19,19 @@ import {
 export interface OrderRoutesOptions {
   orders: ordersV1.OrdersServiceClient;
   authenticate: Authenticate;
+  limits: RateLimits;
 }
 
 export const orderRoutes: FastifyPluginCallbackTypebox<OrderRoutesOptions> = (
   app,
-  { orders, authenticate },
+  { orders, authenticate, limits },
   done,
 ) => {
   app.post(
     '/v1/orders',
     {
       onRequest: authenticate,
+      config: perUser(limits.orders, limits.windowMs),
       schema: {
         tags: ['orders'],
         summary: 'Place an order',
@@ -37,21 +40,21 @@ export const orderRoutes: FastifyPluginCallbackTypebox<OrderRoutesOptions> = (
           '`unitPriceCents` that is not the current price a 409 `PRICE_CHANGED` naming the new price. ' +
           'Accepts the order as PENDING (202); payment follows asynchronously, so poll the order at ' +
           '`Location`. With an `Idempotency-Key`, a retry with the same body answers 202 with the order ' +
-          'placed first and `Idempotent-Replayed: true`; the same key with another body is a 409.',
+          'placed first and `Idempotent-Replayed: true`; the same key with another body is a 422.',
         security: bearerSecurity,
         headers: CreateOrderHeadersSchema,
         body: CreateOrderBodySchema,
         response: {
           202: AcceptedOrderSchema,
-          ...errorResponses(...BODY_ERRORS, 401, 409),
+          ...errorResponses(...BODY_ERRORS, 401, 409, 422, 429),
         },
       },
     },
     async (request, reply) => {
-      const { userId } = callerOf(request);
       const { order, replayed } = await call(
         orders.createOrder.bind(orders),
-        toCreateOrderRequest(userId, request.body, request.headers['idempotency-key']),
+        toCreateOrderRequest(request.body, request.headers['idempotency-key']),
+        asCaller(request),
       );
       const created = toOrderJson(order);
       void reply.header('Location', `/v1/orders/${encodeURIComponent(created.id)}`);
@@ -75,10 +78,11 @@ export const orderRoutes: FastifyPluginCallbackTypebox<OrderRoutesOptions> = (
       },
     },
     async (request) => {
-      const { order } = await call(orders.getOrder.bind(orders), {
-        orderId: request.params.id,
-        userId: callerOf(request).userId,
-      });
+      const { order } = await call(
+        orders.getOrder.bind(orders),
+        { orderId: request.params.id },
+        asCaller(request),
+      );
       return toOrderJson(order);
     },
   );
@@ -97,11 +101,11 @@ export const orderRoutes: FastifyPluginCallbackTypebox<OrderRoutesOptions> = (
       },
     },
     async (request) => {
-      const page = await call(orders.listOrders.bind(orders), {
-        userId: callerOf(request).userId,
-        limit: request.query.limit ?? 0,
-        cursor: request.query.cursor ?? '',
-      });
+      const page = await call(
+        orders.listOrders.bind(orders),
+        { limit: request.query.limit ?? 0, cursor: request.query.cursor ?? '' },
+        asCaller(request),
+      );
       return { items: page.orders.map(toOrderJson), nextCursor: page.nextCursor || null };
     },
   );

@@ -2,30 +2,33 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { usersV1 } from '@shop/contracts';
 import { call } from '@shop/grpc';
 import { toUserJson } from '../mapping/users';
-import { callerOf, type Authenticate } from '../plugins/auth';
+import { asCaller, callerOf, type Authenticate } from '../plugins/auth';
 import { bearerSecurity } from '../plugins/openapi';
+import { perAddress, type RateLimits } from '../plugins/rate-limits';
 import { BODY_ERRORS, errorResponses } from '../schemas/errors';
 import { RegisterBodySchema, UserSchema } from '../schemas/users';
 
 export interface UserRoutesOptions {
   users: usersV1.UsersServiceClient;
   authenticate: Authenticate;
+  limits: RateLimits;
 }
 
 export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesOptions> = (
   app,
-  { users, authenticate },
+  { users, authenticate, limits },
   done,
 ) => {
   app.post(
     '/v1/users',
     {
+      config: perAddress(limits.signUps, limits.windowMs),
       schema: {
         tags: ['users'],
         summary: 'Register',
         description: 'Creates an account. The password is at least 8 characters and is never returned.',
         body: RegisterBodySchema,
-        response: { 201: UserSchema, ...errorResponses(...BODY_ERRORS, 409) },
+        response: { 201: UserSchema, ...errorResponses(...BODY_ERRORS, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -46,7 +49,11 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesOptions> = (
       },
     },
     async (request) => {
-      const { user } = await call(users.getUser.bind(users), { id: callerOf(request).userId });
+      const { user } = await call(
+        users.getUser.bind(users),
+        { id: callerOf(request).userId },
+        asCaller(request),
+      );
       return toUserJson(user);
     },
   );

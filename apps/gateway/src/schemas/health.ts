@@ -22,13 +22,15 @@ const readiness = (description: string) =>
         {
           users: Type.Enum(DOWNSTREAM_STATES),
           orders: Type.Enum(DOWNSTREAM_STATES),
-          payments: Type.Enum(DOWNSTREAM_STATES),
           email: Type.Enum(DOWNSTREAM_STATES),
         },
         { description: 'What each downstream answered on the gRPC health checking protocol.' },
       ),
       notReady: Type.Array(Type.String(), {
         description: 'The services the API needs (users, orders) that are not SERVING.',
+      }),
+      degraded: Type.Array(Type.String(), {
+        description: 'Services some routes call (email) that are not SERVING; those routes answer 503.',
       }),
     },
     { description },

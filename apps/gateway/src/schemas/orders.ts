@@ -74,7 +74,7 @@ export const CreateOrderHeadersSchema = Type.Object({
       pattern: '^[\\x21-\\x7E]+$',
       description:
         'Makes retries safe: 1 to 255 visible ASCII characters, chosen by the client. A repeated request ' +
-        'with the same key and body answers with the order placed first; another body is a 409.',
+        'with the same key and body answers with the order placed first; another body is a 422.',
     }),
   ),
 });

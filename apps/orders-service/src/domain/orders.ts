@@ -74,7 +74,7 @@ function throwIfInvalid(problems: readonly (ErrorDetail | undefined)[], message:
 /** An earlier order placed with the same key is the answer, but only to the same request. */
 function replay(earlier: OrderRecord, hash: string | undefined): PlacedOrder {
   if (earlier.requestHash !== hash) {
-    throw failedPrecondition('Idempotency-Key was already used with a different request');
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used with a different request');
   }
   return { order: withoutIdempotency(earlier), replayed: true };
 }

@@ -22,4 +22,10 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: '0002-payment-owner',
+    // The user who placed the order, from its OrderCreated: GetPayment shows a payment to that user only.
+    // Payments recorded before it was kept have none and are shown to nobody.
+    up: `ALTER TABLE payments ADD COLUMN user_id uuid;`,
+  },
 ];

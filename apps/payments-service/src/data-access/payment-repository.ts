@@ -5,6 +5,8 @@ export type PaymentStatus = 'SUCCEEDED' | 'FAILED';
 export interface PaymentRecord {
   id: string;
   orderId: string;
+  /** Who placed the order; null for payments recorded before owners were kept. */
+  userId: string | null;
   amountCents: number;
   currency: string;
   paymentMethod: string;
@@ -18,6 +20,7 @@ export interface PaymentRecord {
 interface PaymentRow {
   id: string;
   order_id: string;
+  user_id: string | null;
   // bigint arrives as a string from pg; amounts stay far below 2^53.
   amount_cents: string;
   currency: string;
@@ -29,12 +32,13 @@ interface PaymentRow {
   created_at: Date;
 }
 
-const COLUMNS = `id, order_id, amount_cents, currency, payment_method, status, decline_code, decline_message,
+const COLUMNS = `id, order_id, user_id, amount_cents, currency, payment_method, status, decline_code, decline_message,
   provider_reference, created_at`;
 
 const toRecord = (row: PaymentRow): PaymentRecord => ({
   id: row.id,
   orderId: row.order_id,
+  userId: row.user_id,
   amountCents: Number(row.amount_cents),
   currency: row.currency,
   paymentMethod: row.payment_method,
@@ -57,14 +61,15 @@ export function createPaymentRepository(pool: Pool) {
       payment: Omit<PaymentRecord, 'createdAt'>,
     ): Promise<PaymentRecord | undefined> {
       const { rows } = await client.query<PaymentRow>(
-        `INSERT INTO payments (id, order_id, amount_cents, currency, payment_method, status, decline_code,
-           decline_message, provider_reference)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO payments (id, order_id, user_id, amount_cents, currency, payment_method, status,
+           decline_code, decline_message, provider_reference)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT DO NOTHING
          RETURNING ${COLUMNS}`,
         [
           payment.id,
           payment.orderId,
+          payment.userId,
           payment.amountCents,
           payment.currency,
           payment.paymentMethod,

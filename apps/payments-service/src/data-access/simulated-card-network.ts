@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { markFault, type FaultFlags } from '@shop/fault-flags';
+import { inClientSpan } from '@shop/telemetry';
 import type { ChargeRequest, ChargeResult, PaymentProvider } from '../domain/payment-provider';
 
 /**
@@ -88,7 +89,10 @@ export function createSimulatedCardNetwork(options: SimulatedCardNetworkOptions)
     charge(request) {
       const remembered = results.get(request.idempotencyKey);
       if (remembered) return remembered;
-      const result = respond(request);
+      // The round trip to the network, as a CLIENT span (a remembered answer makes no call, so no span).
+      const result = inClientSpan('card-network charge', { 'peer.service': 'card-network' }, () =>
+        respond(request),
+      );
       results.set(request.idempotencyKey, result);
       // An answer that never came is not remembered: the caller's retry must reach the network again.
       void result.catch(() => results.delete(request.idempotencyKey));

@@ -4,6 +4,8 @@ import { isUuid } from './payment-ids';
 
 export interface OrderToCharge {
   orderId: string;
+  /** Who placed the order: the only user GetPayment shows its payment to. */
+  userId: string;
   amountCents: number;
   currency: string;
   paymentMethod: string;
@@ -19,6 +21,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 export function orderToCharge(order: EventMessage<'orders.v1.OrderCreated'>): OrderToCharge {
   const problems: ErrorDetail[] = [];
   if (!isUuid(order.orderId)) problems.push({ field: 'order_id', message: 'must be a UUID' });
+  if (!isUuid(order.userId)) problems.push({ field: 'user_id', message: 'must be a UUID' });
   if (!Number.isSafeInteger(order.totalCents) || order.totalCents <= 0) {
     problems.push({ field: 'total_cents', message: 'must be a positive whole number of cents' });
   }
@@ -28,6 +31,7 @@ export function orderToCharge(order: EventMessage<'orders.v1.OrderCreated'>): Or
   if (problems.length > 0) throw invalidArgument('The order cannot be charged', problems);
   return {
     orderId: order.orderId.toLowerCase(),
+    userId: order.userId.toLowerCase(),
     amountCents: order.totalCents,
     currency: order.currency,
     paymentMethod: order.paymentMethod,

@@ -116,7 +116,8 @@ export function createPaymentUseCases(deps: PaymentUseCasesDeps) {
       if (handled === 'handled') deps.eventsWritten();
     },
 
-    async getPayment(lookup: PaymentLookup | undefined): Promise<Payment> {
+    /** One of `userId`'s payments; another user's is NOT_FOUND, as an unknown one is. */
+    async getPayment(lookup: PaymentLookup | undefined, userId: string): Promise<Payment> {
       if (!lookup) {
         throw invalidArgument('Set payment_id or order_id', [
           { field: 'lookup', message: 'must set payment_id or order_id' },
@@ -129,14 +130,14 @@ export function createPaymentUseCases(deps: PaymentUseCasesDeps) {
           ]);
         }
         const payment = await deps.payments.findById(lookup.paymentId);
-        if (!payment) throw notFound(`Payment ${lookup.paymentId} not found`);
+        if (!payment || payment.userId !== userId) throw notFound(`Payment ${lookup.paymentId} not found`);
         return payment;
       }
       if (!isUuid(lookup.orderId)) {
         throw invalidArgument('order_id must be a UUID', [{ field: 'order_id', message: 'must be a UUID' }]);
       }
       const payment = await deps.payments.findByOrderId(lookup.orderId);
-      if (!payment) throw notFound(`No payment for order ${lookup.orderId}`);
+      if (!payment || payment.userId !== userId) throw notFound(`No payment for order ${lookup.orderId}`);
       return payment;
     },
   };

@@ -44,6 +44,18 @@ export function createUserRepository(pool: Pool) {
       return rows[0] && toRecord(rows[0]);
     },
 
+    /**
+     * Replaces a password hash by a stronger one of the same password, only if it is still `previous`:
+     * a password changed meanwhile is not overwritten. Returns whether it was replaced.
+     */
+    async replacePasswordHash(id: string, previous: string, next: string): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        'UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2',
+        [id, previous, next],
+      );
+      return rowCount === 1;
+    },
+
     async findById(id: string): Promise<UserRecord | undefined> {
       const { rows } = await pool.query<UserRow>(
         'SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1',

@@ -4,7 +4,7 @@ import { alreadyExists, invalidArgument, notFound, unauthenticated } from '@shop
 import { appendToOutbox } from '@shop/messaging';
 import type { UserRecord, UserRepository } from '../data-access/user-repository';
 import type { AccessToken, AccessTokenIssuer } from './access-tokens';
-import { decoyHash, hashPassword, verifyPassword } from './passwords';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { normalizeEmail, validateRegistration, type Registration } from './registration-rules';
 import { annotateActiveSpan } from '@shop/telemetry';
 
@@ -17,6 +17,8 @@ export interface UserUseCasesDeps {
   userEventsTopic: string;
   /** Told after a commit that wrote events, so the relay publishes them without waiting for its poll. */
   eventsWritten: () => void;
+  /** Told when upgrading a password hash at login failed (the login still succeeded); for the log. */
+  onRehashFailed?: (error: unknown) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +67,21 @@ export function createUserUseCases(deps: UserUseCasesDeps) {
       const user = await deps.users.findByEmail(normalizeEmail(email));
       const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
       if (!user || !matches) throw unauthenticated('Invalid email or password');
+      // Only now is the password known: a hash of an older scheme (scrypt) or weaker parameters is
+      // replaced. Best effort: the login succeeds even if the upgrade does not, and is tried again next time.
+      if (needsRehash(user.passwordHash)) {
+        try {
+          const upgraded = await deps.users.replacePasswordHash(
+            user.id,
+            user.passwordHash,
+            await hashPassword(password),
+          );
+          annotateActiveSpan({ 'app.password.rehashed': upgraded });
+        } catch (error) {
+          annotateActiveSpan({ 'app.password.rehashed': false });
+          deps.onRehashFailed?.(error);
+        }
+      }
       return deps.tokens.issue(user);
     },
 

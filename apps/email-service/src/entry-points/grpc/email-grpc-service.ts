@@ -1,4 +1,6 @@
+import { forUser, type AccessTokenVerifier } from '@shop/access-token';
 import { emailV1 } from '@shop/contracts';
+import { unauthenticated } from '@shop/errors';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
 import type { SentEmail } from '../../data-access/email-repository';
@@ -13,12 +15,25 @@ const toMessage = (email: SentEmail): emailV1.Email => ({
   sentAt: email.sentAt,
 });
 
-/** Adapts gRPC requests to the use cases; no rules live here. */
-export function emailGrpcService(emailLog: EmailLog, logger: Logger): GrpcService {
+/**
+ * Adapts gRPC requests to the use cases; no rules live here. ListEmails lists the mails sent to the
+ * user of the access token in the call metadata, by the login email the token names: the users service
+ * signed it, and the mails went to that same address (the welcome mail and the orders' customer email).
+ */
+export function emailGrpcService(
+  emailLog: EmailLog,
+  tokens: AccessTokenVerifier,
+  logger: Logger,
+): GrpcService {
   return grpcService(emailV1.EmailServiceService, {
-    listEmails: unary(async (request) => {
-      const page = await emailLog.list(request);
-      return { emails: page.emails.map(toMessage), nextCursor: page.nextCursor };
-    }, logger),
+    listEmails: unary(
+      forUser(tokens, async ({ limit, cursor }, caller) => {
+        // An empty recipient would list everyone's mails.
+        if (!caller.email?.trim()) throw unauthenticated('The access token names no email address');
+        const page = await emailLog.list({ recipient: caller.email, limit, cursor });
+        return { emails: page.emails.map(toMessage), nextCursor: page.nextCursor };
+      }),
+      logger,
+    ),
   });
 }

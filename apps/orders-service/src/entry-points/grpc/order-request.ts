@@ -3,11 +3,11 @@ import { invalidArgument } from '@shop/errors';
 import type { OrderRequest, RequestedItem } from '../../domain/order-rules';
 
 /**
- * The order a CreateOrderRequest asks for. Clients from before the catalog send their lines in the
+ * The order a CreateOrderRequest asks for, for the user the call acts for. Clients from before the catalog send their lines in the
  * deprecated `items`, with the price they expect (0 for none); they are read the same way, so a
  * client mid-upgrade is still priced by the catalog and never charged a price it did not show.
  */
-export function toOrderRequest(request: ordersV1.CreateOrderRequest): OrderRequest {
+export function toOrderRequest(userId: string, request: ordersV1.CreateOrderRequest): OrderRequest {
   const legacy = request.items;
   if (legacy.length > 0 && request.requestedItems.length > 0) {
     throw invalidArgument('Send the lines in requested_items only', [
@@ -27,7 +27,7 @@ export function toOrderRequest(request: ordersV1.CreateOrderRequest): OrderReque
           expectedUnitPriceCents,
         }));
   return {
-    userId: request.userId,
+    userId,
     items,
     currency: request.currency,
     paymentMethod: request.paymentMethod,

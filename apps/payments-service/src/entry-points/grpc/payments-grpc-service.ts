@@ -1,3 +1,4 @@
+import { forUser, type AccessTokenVerifier } from '@shop/access-token';
 import { paymentsV1 } from '@shop/contracts';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
@@ -30,11 +31,20 @@ const toLookup = ({ lookup }: paymentsV1.GetPaymentRequest): PaymentLookup | und
   }
 };
 
-/** Adapts gRPC requests to the use cases; no rules live here. */
-export function paymentsGrpcService(useCases: PaymentUseCases, logger: Logger): GrpcService {
+/**
+ * Adapts gRPC requests to the use cases; no rules live here. GetPayment acts for the user of the access
+ * token in the call metadata (UNAUTHENTICATED without a valid one).
+ */
+export function paymentsGrpcService(
+  useCases: PaymentUseCases,
+  tokens: AccessTokenVerifier,
+  logger: Logger,
+): GrpcService {
   return grpcService(paymentsV1.PaymentsServiceService, {
     getPayment: unary(
-      async (request) => ({ payment: toMessage(await useCases.getPayment(toLookup(request))) }),
+      forUser(tokens, async (request, caller) => ({
+        payment: toMessage(await useCases.getPayment(toLookup(request), caller.userId)),
+      })),
       logger,
     ),
   });

@@ -1,10 +1,20 @@
+import { forUser, type AccessTokenVerifier } from '@shop/access-token';
 import { usersV1 } from '@shop/contracts';
+import { notFound } from '@shop/errors';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
 import type { UserUseCases } from '../../domain/users';
 
-/** Adapts gRPC requests to the use cases; no rules live here. */
-export function usersGrpcService(useCases: UserUseCases, logger: Logger): GrpcService {
+/**
+ * Adapts gRPC requests to the use cases; no rules live here. GetUser acts for the user of the access
+ * token in the call metadata and shows that user only: any other id is NOT_FOUND, as an unknown one is,
+ * so a caller cannot even learn which ids exist.
+ */
+export function usersGrpcService(
+  useCases: UserUseCases,
+  tokens: AccessTokenVerifier,
+  logger: Logger,
+): GrpcService {
   return grpcService(usersV1.UsersServiceService, {
     register: unary(async (request) => ({ user: await useCases.register(request) }), logger),
     authenticate: unary(async ({ email, password }) => {
@@ -15,6 +25,12 @@ export function usersGrpcService(useCases: UserUseCases, logger: Logger): GrpcSe
         expiresInSeconds: token.expiresInSeconds,
       };
     }, logger),
-    getUser: unary(async ({ id }) => ({ user: await useCases.getUser(id) }), logger),
+    getUser: unary(
+      forUser(tokens, async ({ id }, caller) => {
+        if (id !== caller.userId) throw notFound(`User ${id} not found`);
+        return { user: await useCases.getUser(id) };
+      }),
+      logger,
+    ),
   });
 }

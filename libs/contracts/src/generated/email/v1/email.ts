@@ -37,10 +37,8 @@ export interface Email {
   sentAt: Date | undefined;
 }
 
-/** ListEmailsRequest asks for one page of sent emails. */
+/** ListEmailsRequest asks for one page of the emails sent to the caller. */
 export interface ListEmailsRequest {
-  /** Only emails to this address; empty = all. */
-  recipient: string;
   /** Maximum emails per page; 0 means the server default, larger values are capped. */
   limit: number;
   /** Opaque next_cursor of the previous page; empty for the first page. */
@@ -215,16 +213,13 @@ export const Email: MessageFns<Email, "email.v1.Email"> = {
 };
 
 function createBaseListEmailsRequest(): ListEmailsRequest {
-  return { recipient: "", limit: 0, cursor: "" };
+  return { limit: 0, cursor: "" };
 }
 
 export const ListEmailsRequest: MessageFns<ListEmailsRequest, "email.v1.ListEmailsRequest"> = {
   $type: "email.v1.ListEmailsRequest" as const,
 
   encode(message: ListEmailsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.recipient !== "") {
-      writer.uint32(10).string(message.recipient);
-    }
     if (message.limit !== 0) {
       writer.uint32(16).int32(message.limit);
     }
@@ -247,14 +242,6 @@ export const ListEmailsRequest: MessageFns<ListEmailsRequest, "email.v1.ListEmai
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.recipient = reader.string();
-            continue;
-          }
           case 2: {
             if (tag !== 16) {
               break;
@@ -285,7 +272,6 @@ export const ListEmailsRequest: MessageFns<ListEmailsRequest, "email.v1.ListEmai
 
   fromJSON(object: any): ListEmailsRequest {
     return {
-      recipient: isSet(object.recipient) ? globalThis.String(object.recipient) : "",
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
       cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
     };
@@ -293,9 +279,6 @@ export const ListEmailsRequest: MessageFns<ListEmailsRequest, "email.v1.ListEmai
 
   toJSON(message: ListEmailsRequest): unknown {
     const obj: any = {};
-    if (message.recipient !== "") {
-      obj.recipient = message.recipient;
-    }
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
@@ -310,7 +293,6 @@ export const ListEmailsRequest: MessageFns<ListEmailsRequest, "email.v1.ListEmai
   },
   fromPartial<I extends Exact<DeepPartial<ListEmailsRequest>, I>>(object: I): ListEmailsRequest {
     const message = createBaseListEmailsRequest();
-    message.recipient = object.recipient ?? "";
     message.limit = object.limit ?? 0;
     message.cursor = object.cursor ?? "";
     return message;
@@ -411,7 +393,12 @@ export const ListEmailsResponse: MessageFns<ListEmailsResponse, "email.v1.ListEm
 /** EmailService sends notification emails in response to events and keeps a log of them. */
 export type EmailServiceService = typeof EmailServiceService;
 export const EmailServiceService = {
-  /** ListEmails pages through sent emails, newest first. */
+  /**
+   * ListEmails pages through the emails sent to the caller, newest first: the end user whose access
+   * token travels in the call metadata as `authorization: Bearer <token>`, by the address the token
+   * names (its `email` claim, the user's login email). A missing, forged or expired token is
+   * UNAUTHENTICATED.
+   */
   listEmails: {
     path: "/email.v1.EmailService/ListEmails" as const,
     requestStream: false as const,
@@ -424,12 +411,22 @@ export const EmailServiceService = {
 } as const;
 
 export interface EmailServiceServer extends UntypedServiceImplementation {
-  /** ListEmails pages through sent emails, newest first. */
+  /**
+   * ListEmails pages through the emails sent to the caller, newest first: the end user whose access
+   * token travels in the call metadata as `authorization: Bearer <token>`, by the address the token
+   * names (its `email` claim, the user's login email). A missing, forged or expired token is
+   * UNAUTHENTICATED.
+   */
   listEmails: handleUnaryCall<ListEmailsRequest, ListEmailsResponse>;
 }
 
 export interface EmailServiceClient extends Client {
-  /** ListEmails pages through sent emails, newest first. */
+  /**
+   * ListEmails pages through the emails sent to the caller, newest first: the end user whose access
+   * token travels in the call metadata as `authorization: Bearer <token>`, by the address the token
+   * names (its `email` claim, the user's login email). A missing, forged or expired token is
+   * UNAUTHENTICATED.
+   */
   listEmails(
     request: ListEmailsRequest,
     callback: (error: ServiceError | null, response: ListEmailsResponse) => void,

@@ -181,8 +181,6 @@ export interface Order {
 
 /** CreateOrderRequest describes an order to place. */
 export interface CreateOrderRequest {
-  /** The ordering user. */
-  userId: string;
   /**
    * Deprecated: lines as clients sent them before the catalog priced orders, read as requested_items
    * with unit_price_cents as the expected price (0 = none). Leave empty when requested_items is set.
@@ -197,7 +195,7 @@ export interface CreateOrderRequest {
   currency: string;
   /** How the user pays (e.g. "card"). */
   paymentMethod: string;
-  /** Client-chosen key that makes retries safe, scoped to the user; empty = none. */
+  /** Client-chosen key that makes retries safe, scoped to the token's user; empty = none. */
   idempotencyKey: string;
   /** Lines to order, priced from the catalog; at least one. */
   requestedItems: RequestedItem[];
@@ -213,12 +211,10 @@ export interface CreateOrderResponse {
   replayed: boolean;
 }
 
-/** GetOrderRequest names an order and the caller. */
+/** GetOrderRequest names one of the caller's orders; other users' orders are NOT_FOUND. */
 export interface GetOrderRequest {
   /** Id of the order. */
   orderId: string;
-  /** The caller; other users' orders are NOT_FOUND. */
-  userId: string;
 }
 
 /** GetOrderResponse returns the requested order. */
@@ -227,10 +223,8 @@ export interface GetOrderResponse {
   order: Order | undefined;
 }
 
-/** ListOrdersRequest asks for one page of a user's orders. */
+/** ListOrdersRequest asks for one page of the caller's orders. */
 export interface ListOrdersRequest {
-  /** Whose orders to list. */
-  userId: string;
   /** Maximum orders per page; 0 means the server default, larger values are capped. */
   limit: number;
   /** Opaque next_cursor of the previous page; empty for the first page. */
@@ -840,16 +834,13 @@ export const Order: MessageFns<Order, "orders.v1.Order"> = {
 };
 
 function createBaseCreateOrderRequest(): CreateOrderRequest {
-  return { userId: "", items: [], currency: "", paymentMethod: "", idempotencyKey: "", requestedItems: [] };
+  return { items: [], currency: "", paymentMethod: "", idempotencyKey: "", requestedItems: [] };
 }
 
 export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.CreateOrderRequest"> = {
   $type: "orders.v1.CreateOrderRequest" as const,
 
   encode(message: CreateOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.userId !== "") {
-      writer.uint32(10).string(message.userId);
-    }
     for (const v of message.items) {
       OrderItem.encode(v!, writer.uint32(18).fork()).join();
     }
@@ -881,14 +872,6 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.userId = reader.string();
-            continue;
-          }
           case 2: {
             if (tag !== 18) {
               break;
@@ -943,11 +926,6 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
 
   fromJSON(object: any): CreateOrderRequest {
     return {
-      userId: isSet(object.userId)
-        ? globalThis.String(object.userId)
-        : isSet(object.user_id)
-        ? globalThis.String(object.user_id)
-        : "",
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => OrderItem.fromJSON(e)) : [],
       currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
       paymentMethod: isSet(object.paymentMethod)
@@ -970,9 +948,6 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
 
   toJSON(message: CreateOrderRequest): unknown {
     const obj: any = {};
-    if (message.userId !== "") {
-      obj.userId = message.userId;
-    }
     if (message.items?.length) {
       obj.items = message.items.map((e) => OrderItem.toJSON(e));
     }
@@ -996,7 +971,6 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest, "orders.v1.Creat
   },
   fromPartial<I extends Exact<DeepPartial<CreateOrderRequest>, I>>(object: I): CreateOrderRequest {
     const message = createBaseCreateOrderRequest();
-    message.userId = object.userId ?? "";
     message.items = object.items?.map((e) => OrderItem.fromPartial(e)) || [];
     message.currency = object.currency ?? "";
     message.paymentMethod = object.paymentMethod ?? "";
@@ -1094,7 +1068,7 @@ export const CreateOrderResponse: MessageFns<CreateOrderResponse, "orders.v1.Cre
 };
 
 function createBaseGetOrderRequest(): GetOrderRequest {
-  return { orderId: "", userId: "" };
+  return { orderId: "" };
 }
 
 export const GetOrderRequest: MessageFns<GetOrderRequest, "orders.v1.GetOrderRequest"> = {
@@ -1103,9 +1077,6 @@ export const GetOrderRequest: MessageFns<GetOrderRequest, "orders.v1.GetOrderReq
   encode(message: GetOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.orderId !== "") {
       writer.uint32(10).string(message.orderId);
-    }
-    if (message.userId !== "") {
-      writer.uint32(18).string(message.userId);
     }
     return writer;
   },
@@ -1131,14 +1102,6 @@ export const GetOrderRequest: MessageFns<GetOrderRequest, "orders.v1.GetOrderReq
             message.orderId = reader.string();
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.userId = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1158,11 +1121,6 @@ export const GetOrderRequest: MessageFns<GetOrderRequest, "orders.v1.GetOrderReq
         : isSet(object.order_id)
         ? globalThis.String(object.order_id)
         : "",
-      userId: isSet(object.userId)
-        ? globalThis.String(object.userId)
-        : isSet(object.user_id)
-        ? globalThis.String(object.user_id)
-        : "",
     };
   },
 
@@ -1170,9 +1128,6 @@ export const GetOrderRequest: MessageFns<GetOrderRequest, "orders.v1.GetOrderReq
     const obj: any = {};
     if (message.orderId !== "") {
       obj.orderId = message.orderId;
-    }
-    if (message.userId !== "") {
-      obj.userId = message.userId;
     }
     return obj;
   },
@@ -1183,7 +1138,6 @@ export const GetOrderRequest: MessageFns<GetOrderRequest, "orders.v1.GetOrderReq
   fromPartial<I extends Exact<DeepPartial<GetOrderRequest>, I>>(object: I): GetOrderRequest {
     const message = createBaseGetOrderRequest();
     message.orderId = object.orderId ?? "";
-    message.userId = object.userId ?? "";
     return message;
   },
 };
@@ -1258,16 +1212,13 @@ export const GetOrderResponse: MessageFns<GetOrderResponse, "orders.v1.GetOrderR
 };
 
 function createBaseListOrdersRequest(): ListOrdersRequest {
-  return { userId: "", limit: 0, cursor: "" };
+  return { limit: 0, cursor: "" };
 }
 
 export const ListOrdersRequest: MessageFns<ListOrdersRequest, "orders.v1.ListOrdersRequest"> = {
   $type: "orders.v1.ListOrdersRequest" as const,
 
   encode(message: ListOrdersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.userId !== "") {
-      writer.uint32(10).string(message.userId);
-    }
     if (message.limit !== 0) {
       writer.uint32(16).int32(message.limit);
     }
@@ -1290,14 +1241,6 @@ export const ListOrdersRequest: MessageFns<ListOrdersRequest, "orders.v1.ListOrd
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.userId = reader.string();
-            continue;
-          }
           case 2: {
             if (tag !== 16) {
               break;
@@ -1328,11 +1271,6 @@ export const ListOrdersRequest: MessageFns<ListOrdersRequest, "orders.v1.ListOrd
 
   fromJSON(object: any): ListOrdersRequest {
     return {
-      userId: isSet(object.userId)
-        ? globalThis.String(object.userId)
-        : isSet(object.user_id)
-        ? globalThis.String(object.user_id)
-        : "",
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
       cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
     };
@@ -1340,9 +1278,6 @@ export const ListOrdersRequest: MessageFns<ListOrdersRequest, "orders.v1.ListOrd
 
   toJSON(message: ListOrdersRequest): unknown {
     const obj: any = {};
-    if (message.userId !== "") {
-      obj.userId = message.userId;
-    }
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
@@ -1357,7 +1292,6 @@ export const ListOrdersRequest: MessageFns<ListOrdersRequest, "orders.v1.ListOrd
   },
   fromPartial<I extends Exact<DeepPartial<ListOrdersRequest>, I>>(object: I): ListOrdersRequest {
     const message = createBaseListOrdersRequest();
-    message.userId = object.userId ?? "";
     message.limit = object.limit ?? 0;
     message.cursor = object.cursor ?? "";
     return message;
@@ -1484,7 +1418,7 @@ export const OrdersServiceService = {
     responseSerialize: (value: GetOrderResponse): Buffer => Buffer.from(GetOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOrderResponse => GetOrderResponse.decode(value),
   },
-  /** ListOrders pages through one user's orders, newest first. */
+  /** ListOrders pages through the caller's orders, newest first. */
   listOrders: {
     path: "/orders.v1.OrdersService/ListOrders" as const,
     requestStream: false as const,
@@ -1507,7 +1441,7 @@ export interface OrdersServiceServer extends UntypedServiceImplementation {
   createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
   /** GetOrder returns one of the caller's orders. Orders of other users are NOT_FOUND. */
   getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
-  /** ListOrders pages through one user's orders, newest first. */
+  /** ListOrders pages through the caller's orders, newest first. */
   listOrders: handleUnaryCall<ListOrdersRequest, ListOrdersResponse>;
 }
 
@@ -1550,7 +1484,7 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetOrderResponse) => void,
   ): ClientUnaryCall;
-  /** ListOrders pages through one user's orders, newest first. */
+  /** ListOrders pages through the caller's orders, newest first. */
   listOrders(
     request: ListOrdersRequest,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,

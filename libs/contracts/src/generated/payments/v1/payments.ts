@@ -492,7 +492,12 @@ export const GetPaymentResponse: MessageFns<GetPaymentResponse, "payments.v1.Get
 /** PaymentsService charges orders (triggered by OrderCreated events) and exposes the results. */
 export type PaymentsServiceService = typeof PaymentsServiceService;
 export const PaymentsServiceService = {
-  /** GetPayment returns a payment by its id or by its order's id, or NOT_FOUND. */
+  /**
+   * GetPayment returns one of the caller's payments by its id or by its order's id, or NOT_FOUND. The
+   * caller is the end user whose access token travels in the call metadata as
+   * `authorization: Bearer <token>`; payments for other users' orders are NOT_FOUND. A missing, forged
+   * or expired token is UNAUTHENTICATED.
+   */
   getPayment: {
     path: "/payments.v1.PaymentsService/GetPayment" as const,
     requestStream: false as const,
@@ -505,12 +510,22 @@ export const PaymentsServiceService = {
 } as const;
 
 export interface PaymentsServiceServer extends UntypedServiceImplementation {
-  /** GetPayment returns a payment by its id or by its order's id, or NOT_FOUND. */
+  /**
+   * GetPayment returns one of the caller's payments by its id or by its order's id, or NOT_FOUND. The
+   * caller is the end user whose access token travels in the call metadata as
+   * `authorization: Bearer <token>`; payments for other users' orders are NOT_FOUND. A missing, forged
+   * or expired token is UNAUTHENTICATED.
+   */
   getPayment: handleUnaryCall<GetPaymentRequest, GetPaymentResponse>;
 }
 
 export interface PaymentsServiceClient extends Client {
-  /** GetPayment returns a payment by its id or by its order's id, or NOT_FOUND. */
+  /**
+   * GetPayment returns one of the caller's payments by its id or by its order's id, or NOT_FOUND. The
+   * caller is the end user whose access token travels in the call metadata as
+   * `authorization: Bearer <token>`; payments for other users' orders are NOT_FOUND. A missing, forged
+   * or expired token is UNAUTHENTICATED.
+   */
   getPayment(
     request: GetPaymentRequest,
     callback: (error: ServiceError | null, response: GetPaymentResponse) => void,

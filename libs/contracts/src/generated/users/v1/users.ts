@@ -67,9 +67,9 @@ export interface AuthenticateResponse {
   expiresInSeconds: number;
 }
 
-/** GetUserRequest names the user to read. */
+/** GetUserRequest names the user to read: the caller. */
 export interface GetUserRequest {
-  /** Id of the user. */
+  /** Id of the user; must be the token's user (the caller states whom it means, the token proves it). */
   id: string;
 }
 
@@ -744,7 +744,11 @@ export const UsersServiceService = {
       Buffer.from(AuthenticateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AuthenticateResponse => AuthenticateResponse.decode(value),
   },
-  /** GetUser returns one user by id, or NOT_FOUND. */
+  /**
+   * GetUser returns the caller's own account: the end user whose access token travels in the call
+   * metadata as `authorization: Bearer <token>`. A missing, forged or expired token is
+   * UNAUTHENTICATED; an id other than the token's user is NOT_FOUND, like an unknown one.
+   */
   getUser: {
     path: "/users.v1.UsersService/GetUser" as const,
     requestStream: false as const,
@@ -767,7 +771,11 @@ export interface UsersServiceServer extends UntypedServiceImplementation {
    * both fail with UNAUTHENTICATED, so callers cannot probe which emails exist.
    */
   authenticate: handleUnaryCall<AuthenticateRequest, AuthenticateResponse>;
-  /** GetUser returns one user by id, or NOT_FOUND. */
+  /**
+   * GetUser returns the caller's own account: the end user whose access token travels in the call
+   * metadata as `authorization: Bearer <token>`. A missing, forged or expired token is
+   * UNAUTHENTICATED; an id other than the token's user is NOT_FOUND, like an unknown one.
+   */
   getUser: handleUnaryCall<GetUserRequest, GetUserResponse>;
 }
 
@@ -810,7 +818,11 @@ export interface UsersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AuthenticateResponse) => void,
   ): ClientUnaryCall;
-  /** GetUser returns one user by id, or NOT_FOUND. */
+  /**
+   * GetUser returns the caller's own account: the end user whose access token travels in the call
+   * metadata as `authorization: Bearer <token>`. A missing, forged or expired token is
+   * UNAUTHENTICATED; an id other than the token's user is NOT_FOUND, like an unknown one.
+   */
   getUser(
     request: GetUserRequest,
     callback: (error: ServiceError | null, response: GetUserResponse) => void,
