@@ -2,7 +2,7 @@
  * Password hashing: argon2id (what users-service now writes) against scrypt (what it wrote before),
  * memory and time, printed side by side.
  *
- *   npx tsx --tsconfig tsconfig.base.json benchmarks/password-hashing.ts [--rounds 20] [--json <file>]
+ *   npm run bench:passwords -- [--rounds 20] [--json <file>]
  *
  * Each scheme runs in a fresh Node process per concurrency, so one's heap and freed pages do not count
  * for the other. A process measures its resident set before hashing and its peak (getrusage maxrss)
