@@ -15,7 +15,9 @@ export function tracingEnv(endpoint: string): NodeJS.ProcessEnv {
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '200',
     OTEL_METRIC_EXPORT_INTERVAL: '1000',
-    OTEL_LOGS_EXPORTER: 'none',
+    // Logs go over OTLP too, as under compose (where the collector passes them on to Loki).
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_BLRP_SCHEDULE_DELAY: '200',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     KAFKA_HEARTBEAT_INTERVAL_MS: '500',
     KAFKA_FETCH_MAX_WAIT_MS: '100',

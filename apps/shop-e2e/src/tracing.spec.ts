@@ -336,6 +336,23 @@ describe('the checkout is one trace', () => {
       }, 10_000);
       for (const line of lines) expect(spanIds.has(line.span_id)).toBe(true);
     });
+
+    it('exports the same log lines over OTLP, with the trace and span ids a log store links to the trace by', async () => {
+      const { traceId, spans } = traceOf(which);
+      const spanIds = new Set(spans.map((span) => span.spanId));
+      const records = await eventually(() => {
+        const found = receiver.logs.filter((record) => record.traceId === traceId);
+        expect([...new Set(found.map((record) => record.service))]).toEqual(
+          expect.arrayContaining(['gateway', 'email-service']),
+        );
+        return found;
+      }, 10_000);
+      for (const record of records) {
+        expect(spanIds.has(record.spanId)).toBe(true);
+        expect(record.severityText).not.toBe('');
+        expect(record.body).not.toBe('');
+      }
+    });
   });
 
   it('names the trace of a refused request in its error body and headers', async () => {

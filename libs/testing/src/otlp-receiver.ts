@@ -37,12 +37,37 @@ function typeOf(metric: OtlpMetric): MetricType | undefined {
   return undefined;
 }
 
+/** One log record of one export: what a log store (Loki) keeps to link a line to its trace. */
+export interface ReceivedLogRecord {
+  service: string;
+  severityText: string;
+  body: string;
+  /** Hex, as the JSON encoding carries them; empty for a line written outside any span. */
+  traceId: string;
+  spanId: string;
+}
+
 export interface OtlpReceiver {
   /** `OTEL_EXPORTER_OTLP_ENDPOINT` for the apps (with `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`). */
   endpoint: string;
   spans: ReceivedSpan[];
   metrics: ReceivedMetric[];
+  logs: ReceivedLogRecord[];
   stop(): Promise<void>;
+}
+
+interface LogsRequest {
+  resourceLogs?: {
+    resource?: OtlpResource;
+    scopeLogs?: {
+      logRecords?: {
+        severityText?: string;
+        body?: { stringValue?: string };
+        traceId?: string;
+        spanId?: string;
+      }[];
+    }[];
+  }[];
 }
 
 interface MetricsRequest {
@@ -65,8 +90,9 @@ async function readJson<T>(request: IncomingMessage): Promise<T> {
 export function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metrics: ReceivedMetric[] = [];
+  const logs: ReceivedLogRecord[] = [];
   const server = createServer((request, response) => {
-    readJson<OtlpTracesRequest & MetricsRequest>(request)
+    readJson<OtlpTracesRequest & MetricsRequest & LogsRequest>(request)
       .then((body) => {
         if (request.url === '/v1/traces') {
           spans.push(...spansOf(body));
@@ -77,6 +103,19 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
               (scope) => scope.metrics ?? [],
             )) {
               metrics.push({ service, name: metric.name, type: typeOf(metric), unit: metric.unit ?? '' });
+            }
+          }
+        } else if (request.url === '/v1/logs') {
+          for (const resourceLogs of body.resourceLogs ?? []) {
+            const service = serviceOf(resourceLogs.resource);
+            for (const record of (resourceLogs.scopeLogs ?? []).flatMap((scope) => scope.logRecords ?? [])) {
+              logs.push({
+                service,
+                severityText: record.severityText ?? '',
+                body: record.body?.stringValue ?? '',
+                traceId: record.traceId ?? '',
+                spanId: record.spanId ?? '',
+              });
             }
           }
         }
@@ -92,6 +131,7 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
         endpoint: `http://127.0.0.1:${port}`,
         spans,
         metrics,
+        logs,
         stop: () => new Promise<void>((done) => server.close(() => done())),
       });
     });
