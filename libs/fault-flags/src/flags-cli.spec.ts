@@ -102,6 +102,20 @@ describe('npm run flags', () => {
     expect(readFileSync(file, 'utf8')).toBe(wrongType);
   });
 
+  it('says so in words when the file is missing, and names the variable that points at another one', () => {
+    const missing = join(file, '..', 'no-such-flags.json');
+    const lines: string[] = [];
+    expect(
+      runFlagsCli(
+        ['list'],
+        missing,
+        () => undefined,
+        (line) => lines.push(line),
+      ),
+    ).toBe(1);
+    expect(lines).toEqual([`${missing}: no such file (FLAGS_FILE names the flags file to edit)`]);
+  });
+
   it('answers an unknown command with its usage', () => {
     expect(run('flip')).toBe(2);
     expect(err[0]).toMatch(/usage: npm run flags/);

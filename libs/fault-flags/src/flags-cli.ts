@@ -39,7 +39,15 @@ export function runFlagsCli(
     err('usage: npm run flags [-- list | set NAME VALUE | reset]');
     return 2;
   } catch (error) {
-    err(error instanceof FlagValueError ? error.message : `${path}: ${String(error)}`);
+    err(error instanceof FlagValueError ? error.message : `${path}: ${readable(error)}`);
     return 1;
   }
+}
+
+/** A missing or unreadable flags file said in words, with the way to point at another one. */
+function readable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file (FLAGS_FILE names the flags file to edit)';
+  if (code === 'EACCES') return 'not allowed to read or write it';
+  return error instanceof Error ? error.message : String(error);
 }

@@ -21,8 +21,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '1.0.0',
         description:
           'Register, sign in and place orders. Orders are paid asynchronously: a new order is PENDING ' +
-          'and becomes CONFIRMED or CANCELLED once the payment outcome is known, so poll ' +
-          '`GET /v1/orders/{id}`. Every error is RFC 9457 problem details (`application/problem+json`): ' +
+          'and becomes CONFIRMED or CANCELLED once the payment outcome is known: follow ' +
+          '`GET /v1/orders/{id}/events` (Server-Sent Events, one per status change until the order is final) ' +
+          'or read `GET /v1/orders/{id}`. Every error is RFC 9457 problem details (`application/problem+json`): ' +
           '`{ "type", "title", "status", "detail", "code", "errors"?: [{ "field"?, "message" }], "traceId"? }`, ' +
           '`code` being the stable, machine-readable one. Sign-up and sign-in are rate-limited per client ' +
           'address, placing orders per user: past a limit, 429 with `Retry-After`. ' +
