@@ -76,6 +76,54 @@ export default tseslint.config(
     },
   },
   {
+    // The benchmarks and the repository's tools belong to no Nx project, so the module-boundary rule above
+    // does not see them: they reach apps and libs only as any other caller does, through a lib's entry
+    // point (`@shop/...`) or an app's public surface (its HTTP or gRPC API, its process).
+    files: ['tools/**/*.{ts,mjs,cjs,js}', 'benchmarks/**/*.{ts,mjs,cjs,js}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)apps/[^/]+/src(/|$)',
+              message: "An app's code is its own: share it through a lib under libs/ instead.",
+            },
+            {
+              regex: '(^|/)libs/[^/]+/src(/|$)',
+              message:
+                "Import a lib through its entry point (`@shop/<lib>`, see tsconfig.base.json's paths).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The env contract check reads each app's config schema: the app's declared environment, which the
+    // deployment files must match (the schema is what the app publishes about its configuration).
+    files: ['tools/scripts/check-env-contract.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)apps/[^/]+/src/(?!config$)',
+              message:
+                "An app's code is its own: only its config schema (src/config.ts) is its env contract.",
+            },
+            {
+              regex: '(^|/)libs/[^/]+/src(/|$)',
+              message:
+                "Import a lib through its entry point (`@shop/<lib>`, see tsconfig.base.json's paths).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
@@ -90,7 +138,17 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    // Node's globals that the scripts use (the tools' scripts are linted too).
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
   },
   prettier,
 );

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createPool } from '@shop/db';
 import { WORKSPACE_ROOT, type Stack } from '@shop/stack';
-import { shopClient } from '../apps/shop-e2e/src/shop-client';
+import { shopClient } from '@shop/shop-client';
 import { serviceConnection, startBenchStack } from './kit/bench-stack';
 import { closedLoop } from './kit/closed-loop';
 import { cpuPercent, cpuSnapshot, stackProcessGroups, type ProcessGroups } from './kit/cpu';

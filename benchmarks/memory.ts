@@ -1,7 +1,9 @@
 /**
- * Resident memory per app: at idle after start, and during a mixed load.
+ * Resident memory per app: at idle after start, and during a mixed load; or, with --census, of every
+ * process of the stack as `npm run stack` starts it (see memory-census.ts).
  *
  *   npm run bench:memory -- [--idle 10] [--rate 20] [--duration 20s] [--no-build]
+ *   npm run bench:memory -- --census [--idle 20] [--rounds 2] [--command 'npm run stack --' ...]
  *
  * Starts a fresh stack (telemetry off), waits --idle seconds, reads VmRSS of every app process (and of
  * the broker and the mail catcher, for context) from /proc/<pid>/status, then runs the load
@@ -14,9 +16,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { WORKSPACE_ROOT } from '@shop/stack';
-import { parseDuration } from '../apps/loadgen/src/cli';
-import { runLoadTest } from '../apps/loadgen/src/load-test';
+import { buildApps, WORKSPACE_ROOT } from '@shop/stack';
+import { parseDuration, runLoadTest } from '@shop/load-generator';
+import { takeCensus, type Census } from './memory-census';
 import { startBenchStack } from './kit/bench-stack';
 import { stackProcessGroups } from './kit/cpu';
 import { mean, round, table, writeResults } from './kit/figures';
@@ -30,6 +32,9 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '20' },
     duration: { type: 'string', default: '20s' },
     'no-build': { type: 'boolean', default: false },
+    census: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
+    command: { type: 'string', multiple: true, default: ['npm run stack --'] },
   },
 });
 const IDLE_MS = positiveNumber('idle', args.idle) * 1000;
@@ -71,7 +76,61 @@ async function baselines(): Promise<{ name: string; rssMiB: number }[]> {
   return results;
 }
 
+/**
+ * Each command's stack in turn, round after round (so that drift in what else runs spreads over all),
+ * then per process the mean over the rounds.
+ */
+async function census(): Promise<void> {
+  const host = machine();
+  const rounds = positiveNumber('rounds', args.rounds);
+  process.stdout.write(
+    `Memory census: the native stack idle ${IDLE_MS / 1000} s after start, tracing on, ${rounds} round(s)\n` +
+      `${describeMachine(host)}\n\n`,
+  );
+  if (!args['no-build']) buildApps(process.stdout);
+  const runs: Census[] = [];
+  for (let n = 1; n <= rounds; n++) {
+    for (const command of args.command) {
+      // A stack that fails to start (the apps being rebuilt at that moment, say) is tried again.
+      const result = await retrying(command, () => takeCensus(command, IDLE_MS));
+      runs.push(result);
+      process.stdout.write(
+        `round ${n}, ${command}: ${result.totalMiB} MiB (load average ${loadAverage()[0]})\n`,
+      );
+    }
+  }
+  const names = [...new Set(runs.flatMap((run) => run.processes.map((entry) => entry.process)))];
+  const cell = (command: string, name: string, field: 'rssMiB' | 'anonMiB' | 'fileMiB') => {
+    const values = runs
+      .filter((run) => run.command === command)
+      .flatMap((run) => run.processes.filter((entry) => entry.process === name).map((entry) => entry[field]));
+    return values.length ? round(mean(values)) : '';
+  };
+  const totals = (command: string) =>
+    round(mean(runs.filter((run) => run.command === command).map((run) => run.totalMiB)));
+  process.stdout.write(
+    `\nRSS MiB (anonymous / from files), mean of ${rounds} round(s):\n${table([
+      ['process', ...args.command],
+      ...names.map((name) => [
+        name,
+        ...args.command.map((command) =>
+          cell(command, name, 'rssMiB') === ''
+            ? ''
+            : `${cell(command, name, 'rssMiB')} (${cell(command, name, 'anonMiB')} / ${cell(command, name, 'fileMiB')})`,
+        ),
+      ]),
+      ['total', ...args.command.map(totals)],
+    ])}\n`,
+  );
+  writeResults('memory-census', {
+    machine: host,
+    settings: { idleS: IDLE_MS / 1000, rounds, commands: args.command, traces: 'on (the stack default)' },
+    runs,
+  });
+}
+
 async function main(): Promise<void> {
+  if (args.census) return census();
   const host = machine();
   process.stdout.write(
     `Memory: idle ${IDLE_MS / 1000} s, then mixed load at ${RATE}/s for ${DURATION_MS / 1000} s\n${describeMachine(host)}\n\n`,

@@ -4,7 +4,7 @@
  * is counted is whole checkouts, and the saga cannot fall behind the orders unnoticed.
  */
 import { Agent, request } from 'node:http';
-import { shopClient } from '../../apps/shop-e2e/src/shop-client';
+import { shopClient } from '@shop/shop-client';
 import type { CheckoutMails } from './checkout-mails';
 
 export interface LoadResult {

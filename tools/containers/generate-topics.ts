@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { allTopics } from '../../libs/kafka/src/topics';
+import { allTopics } from '@shop/kafka/topics';
 
 const ROOT = resolve(__dirname, '../..');
 const HEADER = 'Generated from libs/kafka/src/topics.ts by tools/containers/generate-topics.ts: do not edit.';

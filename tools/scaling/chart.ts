@@ -4,8 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
-import { chartJs, escapeHtml } from '../../apps/loadgen/src/report-html';
-import { describeSlo, type StepSlo } from '../../apps/loadgen/src/step-search';
+import { chartJs, describeSlo, escapeHtml, type StepSlo } from '@shop/load-generator';
 import { cpuGroups } from './cpu-by-step';
 import type { RunResult } from './results';
 

@@ -2,7 +2,7 @@
  * CPU per process group for each step of a run: the snapshots sampled while the load ran, matched to
  * the seconds each step's arrivals were scheduled in.
  */
-import type { LoadReport } from '../../apps/loadgen/src/report-json';
+import type { LoadReport } from '@shop/load-generator';
 import { cpuPercent, round, type CpuSnapshot } from '../../benchmarks/bench-kit';
 
 /** CPU groups that are not the shop: the load, the machine's other work, the Postgres server's own. */

@@ -20,7 +20,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeSlo } from '../../apps/loadgen/src/step-search';
+import { describeSlo } from '@shop/load-generator';
 import {
   describeMachine,
   FAST_KAFKA_ENV,

@@ -2,14 +2,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppName, type AppName } from '@shop/stack';
-import { parseDuration } from '../../apps/loadgen/src/cli';
-import type { StepOptions } from '../../apps/loadgen/src/load-test';
 import {
   DEFAULT_MIX,
+  parseDuration,
   SCENARIO_NAMES,
   settlesOrders,
   type ScenarioName,
-} from '../../apps/loadgen/src/scenarios';
+  type StepOptions,
+} from '@shop/load-generator';
 import { positiveNumber, WORKSPACE_ROOT } from '../../benchmarks/bench-kit';
 
 export interface ExperimentOptions {

@@ -1,7 +1,7 @@
 /** Everything a finished (or re-rendered) experiment writes: results.json, results.md, chart.html, the PNG. */
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describeSlo } from '../../apps/loadgen/src/step-search';
+import { describeSlo } from '@shop/load-generator';
 import { chartHtml, renderPng } from './chart';
 import { setEfficiency, type Results } from './results';
 import { finalStepCpuTable, markdownTable } from './table';

@@ -1,5 +1,5 @@
 /** What the experiment records: results.json's shape, per run and per step, and the derived efficiency. */
-import type { StepOptions } from '../../apps/loadgen/src/load-test';
+import type { StepOptions } from '@shop/load-generator';
 import { round, type Machine } from '../../benchmarks/bench-kit';
 
 export interface StepResult {

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { join, relative } from 'node:path';
-import { runLoadTest } from '../../apps/loadgen/src/load-test';
+import { runLoadTest } from '@shop/load-generator';
 import {
   busiest,
   cpuSnapshot,

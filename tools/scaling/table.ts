@@ -1,6 +1,6 @@
 /** The experiment's figures as text: the Markdown table of results.md, and the CPU table it prints. */
 import { round, table } from '../../benchmarks/bench-kit';
-import type { StepSlo } from '../../apps/loadgen/src/step-search';
+import type { StepSlo } from '@shop/load-generator';
 import { cpuGroups, shopCpu } from './cpu-by-step';
 import type { RunResult } from './results';
 

@@ -138,6 +138,13 @@ export function loadCompose(file: string): { services: Record<string, Service>; 
   return { services: compose.services ?? {}, root: dirname(resolve(file)) };
 }
 
+/** A scalar of the compose file as the text compose passes on; null (`NAME:` alone) is empty. */
+function scalarText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return `${value}`;
+  throw new Error(`an environment value must be a string, number or boolean, not ${JSON.stringify(value)}`);
+}
+
 /** The environment compose gives a service: its env files, then `environment` over them. */
 export function serviceEnv(service: Service, root: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -147,15 +154,15 @@ export function serviceEnv(service: Service, root: string): Record<string, strin
     Object.assign(env, parseEnvFile(readFileSync(join(root, interpolate(path)), 'utf8')));
   }
   const environment = service.environment ?? {};
-  const pairs = Array.isArray(environment)
-    ? environment.map((entry) => {
+  // Compose's list form (`NAME=value`, or `NAME` alone for an empty value) and its map form, whose
+  // values YAML may have read as numbers or booleans.
+  const pairs: [string, string][] = Array.isArray(environment)
+    ? environment.map((entry): [string, string] => {
         const at = entry.indexOf('=');
         return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
       })
-    : Object.entries(environment);
-  for (const [name, value] of pairs) {
-    env[name as string] = value === null || value === undefined ? '' : interpolate(String(value));
-  }
+    : Object.entries(environment).map(([name, value]): [string, string] => [name, scalarText(value)]);
+  for (const [name, value] of pairs) env[name] = interpolate(value);
   return env;
 }
 

@@ -14,7 +14,7 @@ const { checkPostgres } = require('./prerequisites/postgres.cjs');
 const ROOT = join(__dirname, '..', '..');
 const MODES = {
   test: { what: 'the tests', command: 'npm ci && npm test', chromium: true, bin: 'jest' },
-  stack: { what: 'the native stack', command: 'npm ci && npm run stack', chromium: false, bin: 'tsx' },
+  stack: { what: 'the native stack', command: 'npm ci && npm run stack', chromium: false, bin: 'esbuild' },
 };
 
 function onPath(name) {
@@ -84,7 +84,7 @@ function checkBrokerBuild(problems) {
   return undefined;
 }
 
-// The load generator's HTML report is checked in headless Chromium (apps/loadgen/test/*.browser.spec.ts).
+// The load generator's HTML report is checked in headless Chromium (libs/load-generator/test/*.browser.spec.ts).
 function checkChromium(problems) {
   const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (existsSync(path)) return 'Chromium';

@@ -21,14 +21,14 @@ import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { startStack, WORKSPACE_ROOT, type Stack } from '@shop/stack';
 import { adminConnection, startOtlpReceiver, startSmtpCapture, type ReceivedSpan } from '@shop/testing';
-import { shopClient } from '../../apps/shop-e2e/src/shop-client';
 import {
   checkout,
   findCheckoutTrace,
+  shopClient,
   tracingEnv,
   untilSpansStopArriving,
   type Checkout,
-} from '../../apps/shop-e2e/src/trace-checkout';
+} from '@shop/shop-client';
 import { renderTraceTree } from '@shop/trace-tree';
 import { exportedMetrics } from './exported-metrics';
 

@@ -15,6 +15,7 @@ import { emailCallers } from './entry-points/grpc/callers';
 import { emailGrpcService } from './entry-points/grpc/email-grpc-service';
 import { startEmailEventConsumer } from './entry-points/kafka/email-event-consumer';
 import { createSmtpMailer } from './smtp/smtp-mailer';
+import { tracedMailer } from './smtp/traced-mailer';
 
 export interface EmailServiceDeps {
   config: EmailConfig;
@@ -27,7 +28,7 @@ export interface EmailServiceDeps {
 export function createEmailService({ config, pool, kafka, logger }: EmailServiceDeps) {
   const emails = createEmailRepository(pool);
   const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
-  const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, faults });
+  const mailer = tracedMailer(createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, faults }));
   const notifications = createNotificationUseCases({
     emails,
     mailer,

@@ -1,4 +1,5 @@
-import { parseCommandLine, parseDuration, UsageError } from './cli';
+import { UsageError } from '@shop/load-generator';
+import { parseCommandLine } from './cli';
 
 const run = (args: string[]) => {
   const command = parseCommandLine(args);
@@ -102,12 +103,5 @@ describe('command line', () => {
   ])('refuses %j with a usage error', (args, message) => {
     expect(() => parseCommandLine(args)).toThrow(UsageError);
     expect(() => parseCommandLine(args)).toThrow(message);
-  });
-
-  it('reads durations in ms, s and m', () => {
-    expect(parseDuration('500ms', '--d')).toBe(500);
-    expect(parseDuration('1.5s', '--d')).toBe(1500);
-    expect(parseDuration('2m', '--d')).toBe(120_000);
-    expect(parseDuration('3', '--d')).toBe(3000);
   });
 });

@@ -4,17 +4,20 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ARRIVAL_PROCESSES, type ArrivalProcess } from './arrival';
-import type { LoadTestOptions } from './load-test';
 import {
+  ARRIVAL_PROCESSES,
   DEFAULT_MIX,
+  parseDuration,
   SCENARIO_NAMES,
   SETTLE_MODES,
   settlesOrders,
+  UsageError,
+  type ArrivalProcess,
+  type LoadTestOptions,
   type Mix,
   type ScenarioName,
   type SettleMode,
-} from './scenarios';
+} from '@shop/load-generator';
 
 export const USAGE = `Usage: npm run loadtest -- --scenario NAME (--rate N --duration D | --step-from N --step-to N --step-by N --step-duration D --slo-p99 MS) [options]
 
@@ -48,23 +51,7 @@ latency, and each latency is measured from the request's intended start.
   --help
 `;
 
-/** A mistake on the command line: printed with a pointer to --help. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export type Command = { kind: 'help' } | { kind: 'run'; options: LoadTestOptions; quiet: boolean };
-
-/** "20s", "500ms", "2m", "1.5" (seconds) to milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} takes a duration like 20s, 500ms or 2m; got "${text}"`);
-  const value = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const ms = unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000;
-  if (!(ms > 0)) throw new UsageError(`${flag} must be more than zero; got "${text}"`);
-  return ms;
-}
 
 function parseNumber(
   text: string | undefined,

@@ -4,10 +4,14 @@
  * Exit codes: 0 done (whatever the figures), 1 the run failed, 2 a usage error or an unreachable target.
  */
 import { resolve } from 'node:path';
-import { parseCommandLine, USAGE, UsageError } from './cli';
-import { runLoadTest, TargetUnreachableError } from './load-test';
-import type { LoadReport } from './report-json';
-import { describeSlo } from './step-search';
+import {
+  describeSlo,
+  runLoadTest,
+  TargetUnreachableError,
+  UsageError,
+  type LoadReport,
+} from '@shop/load-generator';
+import { parseCommandLine, USAGE } from './cli';
 
 function summary(report: LoadReport, files: string[]): string {
   const lines = [

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestStack, WORKSPACE_ROOT, type TestStack } from '@shop/stack';
-import { runLoadTest, type LoadReport } from '../src';
+import { runLoadTest, type LoadReport } from '@shop/load-generator';
 
 /**
  * The generator against the real shop (every app as a process, the broker, Postgres): a short checkout

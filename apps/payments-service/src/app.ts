@@ -6,11 +6,12 @@ import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { grpcServerSecurity } from '@shop/service-identity';
-import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { createPostgresUnitOfWork, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import type { Kafka } from 'kafkajs';
 import type { PaymentsConfig } from './config';
 import { createPaymentRepository } from './data-access/payment-repository';
 import { createSimulatedCardNetwork } from './data-access/simulated-card-network';
+import { tracedPaymentProvider } from './data-access/traced-payment-provider';
 import { createPaymentUseCases } from './domain/payments';
 import { paymentsCallers } from './entry-points/grpc/callers';
 import { paymentsGrpcService } from './entry-points/grpc/payments-grpc-service';
@@ -29,15 +30,20 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
   let consumer: RunningConsumer | undefined;
   const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
   const useCases = createPaymentUseCases({
-    pool,
     payments: createPaymentRepository(pool),
-    provider: createSimulatedCardNetwork({
-      latencyMs: config.CARD_NETWORK_LATENCY_MS,
-      jitterMs: config.CARD_NETWORK_JITTER_MS,
-      faults,
+    unitOfWork: createPostgresUnitOfWork({
+      pool,
+      repositories: (client) => ({ payments: createPaymentRepository(client) }),
+      eventsWritten: () => relay?.wake(),
     }),
+    provider: tracedPaymentProvider(
+      createSimulatedCardNetwork({
+        latencyMs: config.CARD_NETWORK_LATENCY_MS,
+        jitterMs: config.CARD_NETWORK_JITTER_MS,
+        faults,
+      }),
+    ),
     paymentEventsTopic: topicName(config, 'paymentEvents'),
-    eventsWritten: () => relay?.wake(),
   });
   const grpc = createGrpcServer({
     services: [paymentsGrpcService(useCases, createAccessTokenVerifier(accessTokenSettings(config)), logger)],

@@ -1,7 +1,7 @@
 import { startTestStack, type TestStack } from '@shop/stack';
 import { eventually } from '@shop/testing';
 import { untilGatewaysListen } from './gateways-listening';
-import { shopClient, type Order, type OrderStatusEvent } from './shop-client';
+import { shopClient, type Order, type OrderStatusEvent } from '@shop/shop-client';
 
 /**
  * An order's live status end to end: the gateway learns of the saga's outcome from the order events on

@@ -1,6 +1,6 @@
 import { startTestStack, type TestStack } from '@shop/stack';
 import { eventually } from '@shop/testing';
-import { shopClient, type Order, type ShopClient } from './shop-client';
+import { shopClient, type Order, type ShopClient } from '@shop/shop-client';
 
 /**
  * The shop end to end: the real apps as processes, the real broker and Postgres, a real SMTP server,

@@ -1,7 +1,6 @@
 import { startTestStack, type TestStack } from '@shop/stack';
 import { eventually, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@shop/testing';
-import { shopClient } from './shop-client';
-import { checkout, tracingEnv, untilSpansStopArriving, type Checkout } from './trace-checkout';
+import { checkout, shopClient, tracingEnv, untilSpansStopArriving, type Checkout } from '@shop/shop-client';
 import { buildTraceTree, SPAN_KIND } from '@shop/trace-tree';
 
 /**

@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICES, startTestStack, type TestStack } from '@shop/stack';
 import { eventually, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@shop/testing';
-import { shopClient, type ShopClient } from './shop-client';
 import {
   checkout,
   findCheckoutTrace,
+  shopClient,
   tracingEnv,
   untilSpansStopArriving,
   type Checkout,
-} from './trace-checkout';
+  type ShopClient,
+} from '@shop/shop-client';
 import { buildTraceTree, SPAN_KIND, STATUS_CODE } from '@shop/trace-tree';
 import { untilGatewaysListen } from './gateways-listening';
 

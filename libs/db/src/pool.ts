@@ -2,6 +2,12 @@ import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 export type { Pool, PoolClient } from 'pg';
 
+/**
+ * Where a repository's queries run: the pool (each query on a connection of its own) or the connection
+ * that holds a transaction. Both have the same `query`.
+ */
+export type Queryable = Pick<PoolClient, 'query'>;
+
 export interface PostgresConnection {
   host: string;
   port: number;

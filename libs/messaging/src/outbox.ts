@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
-import { eventsV1, encodeEventPayload, type EventMessage, type EventTypeName } from '@shop/contracts';
+import { eventsV1, encodeEventPayload, type EventTypeName } from '@shop/contracts';
 import type { PoolClient } from '@shop/db';
-
-export interface OutgoingEvent<T extends EventTypeName> {
-  topic: string;
-  type: T;
-  /** The aggregate the event is about; also the message key, which keeps one aggregate's events in order. */
-  aggregateId: string;
-  payload: EventMessage<T>;
-  occurredAt?: Date;
-}
+import type { OutgoingEvent } from './ports';
 
 /**
  * Records an event in the outbox inside the caller's transaction, so the event exists if and only if

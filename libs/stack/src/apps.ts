@@ -20,7 +20,7 @@ export const DEFAULT_PORTS: Record<AppName, number> = {
   gateway: 8080,
 };
 
-/** MailDev's own defaults, so that its web UI is where its users expect it. */
+/** MailDev's defaults, which the mail catcher keeps, so that its web UI is where its users expect it. */
 export const MAIL_CATCHER_PORTS = { smtp: 1025, web: 1080 } as const;
 
 /** The env variable through which an app is told where a peer service is. */

@@ -152,6 +152,7 @@ function start(
     ports: options.ports,
     pinnedPorts: options.pinnedPorts,
     build: options.build,
+    sourceMaps: options.sourceMaps,
     signal,
     ...(options.databasePrefix !== undefined && { databasePrefix: options.databasePrefix }),
     ...(options.topicPrefix !== undefined && { topicPrefix: options.topicPrefix }),

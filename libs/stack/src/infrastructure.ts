@@ -44,8 +44,8 @@ export interface MailCatcher extends Running {
 }
 
 /**
- * The mail catcher (MailDev: SMTP in, a web UI to read what arrived) on the ports given, unless an SMTP
- * server is named. It runs through a wrapper that stops when its lifeline closes (see lifeline.ts).
+ * The mail catcher (mail-catcher.mjs: SMTP in, a web UI to read what arrived) on the ports given, unless
+ * an SMTP server is named. It stops when its lifeline closes (see lifeline.ts).
  */
 export async function startMailCatcher(
   smtpUrl: string | undefined,

@@ -47,6 +47,12 @@ export interface StackOptions {
    * `npm run flags` edits, so that a flag set there applies to the running stack.
    */
   flagsFile?: string;
+  /**
+   * Run the apps with `--enable-source-maps`, so that their stack traces name TypeScript lines: off by
+   * default, since Node then parses the source map of every module it loads that has one, the
+   * OpenTelemetry packages' included, and keeps them (10-13 MiB per app).
+   */
+  sourceMaps?: boolean;
   /** Build the apps first (cached by Nx). */
   build?: boolean;
   logDir?: string;
@@ -97,6 +103,27 @@ export interface Stack {
    * replica's last run exited (0 is a clean, graceful stop). Safe to call again.
    */
   stop(): Promise<{ label: string; code: number | null }[]>;
+}
+
+/**
+ * The size of each of V8's two young-generation semi-spaces in an app, natively. V8 sizes them from the
+ * memory it sees: on a machine with many GiB up to 32 MiB each, which an app's start-up fills with
+ * garbage and then keeps resident (about 35-55 MiB per app idle, see docs/performance.md); in a
+ * container it sees the container's memory limit and keeps them small. 2 MiB bounds them natively
+ * too. The benchmarks start their stacks through here, so they get the same bound; a
+ * `--max-semi-space-size` in NODE_OPTIONS wins (32 compares with figures taken before the bound).
+ */
+export const APP_SEMI_SPACE_MIB = 2;
+
+/** How Node runs an app of the stack: telemetry preloaded, as in the images; see the options above. */
+function appNodeArgs(app: AppName, options: Pick<StackOptions, 'env' | 'sourceMaps'>): string[] {
+  const nodeOptions = options.env?.['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] ?? '';
+  return [
+    ...(options.sourceMaps ? ['--enable-source-maps'] : []),
+    ...(nodeOptions.includes('--max-semi-space-size') ? [] : [`--max-semi-space-size=${APP_SEMI_SPACE_MIB}`]),
+    '--import',
+    join(WORKSPACE_ROOT, 'dist', 'apps', app, 'telemetry.js'),
+  ];
 }
 
 /**
@@ -218,12 +245,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           env: appEnv(envContext, app, port, label),
           holds: infrastructure.flatMap(({ running }) => (running.lifeline ? [running.lifeline] : [])),
           logDir,
-          // Telemetry starts before the app, as in the images.
-          nodeArgs: [
-            '--enable-source-maps',
-            '--import',
-            join(WORKSPACE_ROOT, 'dist', 'apps', app, 'telemetry.js'),
-          ],
+          nodeArgs: appNodeArgs(app, options),
           mayRestart: () => stopping === undefined,
           ...(options.echo && { echo: options.echo }),
           ...(options.notices && { notices: options.notices }),

@@ -2,7 +2,7 @@
  * Runs the real launcher CLI (`npm run stack`'s command) as a child process in a process group of its own,
  * and finds the processes it started: for stack-lifecycle.spec.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fastKafkaEnv } from '@shop/testing';
 import { WORKSPACE_ROOT } from '../src/start-stack';
 
-const CLI = join(WORKSPACE_ROOT, 'libs', 'stack', 'src', 'cli.ts');
+/** Bundled by buildLauncher(), as `npm run stack` does before it runs it. */
+const CLI = join(WORKSPACE_ROOT, 'dist', 'libs', 'stack', 'cli.js');
+
+/** Bundles the launcher from its sources (see scripts/build-cli.mjs), so the tests run this code. */
+export function buildLauncher(): void {
+  execFileSync(process.execPath, [join(WORKSPACE_ROOT, 'libs', 'stack', 'scripts', 'build-cli.mjs')], {
+    stdio: 'inherit',
+  });
+}
 
 /** What the launcher writes to `--status-file` (see cli.ts). */
 export interface Status {
@@ -44,7 +52,6 @@ export function launch(args: readonly string[], dir: string): Launched {
     ...process.env,
     ...fastKafkaEnv,
     [MARKER]: marker,
-    TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
     // A stop that hangs is cut off sooner than the default 15 s.
     SHUTDOWN_GRACE_MS: '3000',
     // Spans reach the stack's trace folder within a second rather than the SDK's default five.
@@ -58,7 +65,7 @@ export function launch(args: readonly string[], dir: string): Launched {
   const child = spawn(
     process.execPath,
     [
-      ...['--import', 'tsx', CLI, '--quiet', '--status-file', statusFile],
+      ...[CLI, '--quiet', '--status-file', statusFile],
       ...['--log-dir', join(dir, 'logs'), '--traces-dir', join(dir, `traces-${marker}`), ...args],
     ],
     { cwd: WORKSPACE_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -125,14 +132,6 @@ function commandLine(pid: number): string {
 /** `pid command line` of each, sorted: what a failed comparison shows. */
 export function describeProcesses(pids: readonly number[]): string[] {
   return [...pids].sort((a, b) => a - b).map((pid) => `${pid} ${commandLine(pid)}`);
-}
-
-/**
- * The shop's processes among a launch's: without the esbuild service that tsx, the launcher's TypeScript
- * loader, starts when its cache lacks a file (it ends with the launcher too, which the tests check).
- */
-export function shopProcesses(pids: readonly number[]): number[] {
-  return pids.filter((pid) => !/\/esbuild --service/.test(commandLine(pid)));
 }
 
 /** Resolves with how long it took until none of `pids` runs, or rejects with those still running. */

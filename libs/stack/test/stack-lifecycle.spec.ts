@@ -17,12 +17,12 @@ import { databaseName, SERVICES } from '../src/apps';
 import { buildApps, LAUNCHER, WORKSPACE_ROOT } from '../src/start-stack';
 import {
   allGone,
+  buildLauncher,
   describeProcesses,
   isRunning,
   launch,
   processesOf,
   readStatus,
-  shopProcesses,
   whenReady,
   type Launched,
 } from './launcher';
@@ -48,6 +48,7 @@ describe('the native stack launcher', () => {
     // Built here rather than by the launchers (which run with --no-build): the apps must be the code under
     // test, and Nx's helper processes must not count among the launcher's.
     buildApps();
+    buildLauncher();
   }, 300_000);
 
   afterAll(async () => {
@@ -78,7 +79,7 @@ describe('the native stack launcher', () => {
       expect(exit.code).not.toBe(0);
       expect(launcher.output()).toContain(`port ${port} (gateway#1) is taken by pid ${process.pid}: `);
       expect(launcher.output()).toContain(process.argv[1]);
-      // Nothing was started: no process of this launch left (tsx's esbuild ends with it), no database.
+      // Nothing was started: no process of this launch left, no database.
       await allGone(processesOf(launcher.marker), 5_000);
       const admin = new Client(adminConnection());
       await admin.connect();
@@ -127,7 +128,7 @@ describe('the native stack launcher', () => {
     );
     const pids = [launcher.pid, ...status.processes.map((entry) => entry.pid)];
     expect(pids.every(isRunning)).toBe(true);
-    expect(describeProcesses(shopProcesses(processesOf(launcher.marker)))).toEqual(describeProcesses(pids));
+    expect(describeProcesses(processesOf(launcher.marker))).toEqual(describeProcesses(pids));
 
     // A replica killed outright is restarted on its port, and the launcher says so.
     const killed = status.replicas.find((replica) => replica.label === 'payments-service#1');
@@ -160,7 +161,7 @@ describe('the native stack launcher', () => {
     const launcher = start('--no-build');
     const status = await whenReady(launcher, 90_000);
     const pids = status.processes.map((entry) => entry.pid);
-    expect(describeProcesses(shopProcesses(processesOf(launcher.marker)))).toEqual(
+    expect(describeProcesses(processesOf(launcher.marker))).toEqual(
       describeProcesses([launcher.pid, ...pids]),
     );
 

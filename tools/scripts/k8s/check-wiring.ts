@@ -4,7 +4,7 @@
  * peer Services on their ports.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { allTopics } from '../../../libs/kafka/src/topics';
+import { allTopics } from '@shop/kafka/topics';
 import type { ResourceIndex } from './resource-index';
 import { asArray, asObject, asText, at, key } from './resources';
 

@@ -1,28 +1,5 @@
 import type { Pool } from '@shop/db';
-
-export type EmailStatus = 'pending' | 'sent';
-
-export interface EmailRecord {
-  id: string;
-  eventId: string;
-  recipient: string;
-  subject: string;
-  template: string;
-  status: EmailStatus;
-  createdAt: Date;
-  sentAt: Date | null;
-}
-
-export interface SentEmail extends EmailRecord {
-  status: 'sent';
-  sentAt: Date;
-}
-
-/** Where a page of sent emails continues: strictly after this (sent_at, id) in newest-first order. */
-export interface PagePosition {
-  sentAt: Date;
-  id: string;
-}
+import type { EmailRecord, EmailRepository, EmailStatus, SentEmail } from '../domain/email';
 
 interface EmailRow {
   id: string;
@@ -39,7 +16,7 @@ const COLUMNS = 'id, event_id, recipient, subject, template, status, created_at,
 
 const toRecord = (row: EmailRow): EmailRecord => ({
   id: row.id,
-  eventId: row.event_id,
+  notificationId: row.event_id,
   recipient: row.recipient,
   subject: row.subject,
   template: row.template,
@@ -48,36 +25,34 @@ const toRecord = (row: EmailRow): EmailRecord => ({
   sentAt: row.sent_at,
 });
 
-export function createEmailRepository(pool: Pool) {
+/** Mails in Postgres; the notification id is kept as `event_id`, the event that asked for the mail. */
+export function createEmailRepository(pool: Pool): EmailRepository {
   return {
-    /**
-     * Records the mail an event asks for, unless that event already has one; either way returns the
-     * event's record, whose status says whether the mail still has to go out.
-     */
-    async recordPending(email: Pick<EmailRecord, 'id' | 'eventId' | 'recipient' | 'subject' | 'template'>) {
+    async recordPending(email) {
       const inserted = await pool.query<EmailRow>(
         `INSERT INTO emails (id, event_id, recipient, subject, template) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [email.id, email.eventId, email.recipient, email.subject, email.template],
+        [email.id, email.notificationId, email.recipient, email.subject, email.template],
       );
       // A separate statement on conflict: it sees the other row even when its insert committed just now.
       const { rows } =
         inserted.rows.length > 0
           ? inserted
-          : await pool.query<EmailRow>(`SELECT ${COLUMNS} FROM emails WHERE event_id = $1`, [email.eventId]);
+          : await pool.query<EmailRow>(`SELECT ${COLUMNS} FROM emails WHERE event_id = $1`, [
+              email.notificationId,
+            ]);
       return toRecord(rows[0] as EmailRow);
     },
 
-    async markSent(eventId: string): Promise<void> {
+    async markSent(notificationId) {
       await pool.query(
         "UPDATE emails SET status = 'sent', sent_at = now() WHERE event_id = $1 AND status = 'pending'",
-        [eventId],
+        [notificationId],
       );
     },
 
-    /** Sent emails, newest first, optionally to one recipient; `limit` rows after `after`. */
-    async listSent(query: { recipient?: string; after?: PagePosition; limit: number }): Promise<SentEmail[]> {
+    async listSent(query) {
       const conditions = ["status = 'sent'"];
       const params: unknown[] = [];
       if (query.recipient) {
@@ -85,7 +60,7 @@ export function createEmailRepository(pool: Pool) {
         conditions.push(`recipient = $${params.length}`);
       }
       if (query.after) {
-        params.push(query.after.sentAt, query.after.id);
+        params.push(query.after.at, query.after.id);
         conditions.push(`(sent_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
       }
       params.push(query.limit);
@@ -98,5 +73,3 @@ export function createEmailRepository(pool: Pool) {
     },
   };
 }
-
-export type EmailRepository = ReturnType<typeof createEmailRepository>;

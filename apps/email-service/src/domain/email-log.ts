@@ -1,6 +1,6 @@
+import { decodeCursor, limitProblem, pageOf, pageSize } from '@shop/domain-helpers';
 import { invalidArgument } from '@shop/errors';
-import type { EmailRepository, SentEmail } from '../data-access/email-repository';
-import { decodeCursor, encodeCursor } from './page-cursor';
+import type { EmailRepository, SentEmail } from './email';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -25,25 +25,18 @@ export function createEmailLog(deps: { emails: EmailRepository }) {
   return {
     /** Sent emails, newest first, one page at a time. */
     async list(query: EmailQuery): Promise<EmailPage> {
-      if (!Number.isInteger(query.limit) || query.limit < 0)
-        throw invalidArgument('limit must not be negative', [
-          { field: 'limit', message: 'must be 0 (the default) or more' },
-        ]);
-      const limit = Math.min(query.limit || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+      const problem = limitProblem(query.limit);
+      if (problem) throw invalidArgument('limit must not be negative', [problem]);
+      const size = pageSize(query.limit, { defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE });
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const recipient = query.recipient.trim().toLowerCase();
-      // One more than a page tells whether another page follows, without counting.
       const rows = await deps.emails.listSent({
         ...(recipient ? { recipient } : {}),
         ...(after ? { after } : {}),
-        limit: limit + 1,
+        limit: size + 1,
       });
-      const emails = rows.slice(0, limit);
-      const last = emails[emails.length - 1];
-      return {
-        emails,
-        nextCursor: rows.length > limit && last ? encodeCursor({ sentAt: last.sentAt, id: last.id }) : '',
-      };
+      const page = pageOf(rows, size, (email) => ({ at: email.sentAt, id: email.id }));
+      return { emails: page.items, nextCursor: page.nextCursor ?? '' };
     },
   };
 }

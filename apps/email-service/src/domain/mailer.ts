@@ -1,6 +1,8 @@
 /** One mail on its way out; `messageId` is the complete Message-ID header, angle brackets included. */
 export interface OutgoingMail {
   messageId: string;
+  /** The template that made it, for the record and for traces. */
+  template: string;
   to: string;
   subject: string;
   text: string;

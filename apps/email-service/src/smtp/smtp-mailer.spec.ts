@@ -2,6 +2,7 @@ import { classifyFailure } from '@shop/messaging';
 import { createSmtpMailer } from './smtp-mailer';
 
 const mail = {
+  template: 'order-confirmed',
   to: 'ada@example.com',
   subject: 'Your order',
   text: 'Thanks',

@@ -1,5 +1,4 @@
-import { invalidArgument } from '@shop/errors';
-import { UUID } from './order-rules';
+import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from '@shop/domain-helpers';
 
 /** A position in a user's order list, newest first: the last order of the page before. */
 export interface OrderCursor {
@@ -7,29 +6,12 @@ export interface OrderCursor {
   id: string;
 }
 
-/**
- * Cursors are opaque to clients (base64url of JSON) so that the keyset they carry can change without
- * breaking anyone. Times are whole milliseconds, as the orders table stores them, so that a cursor
- * names an exact row.
- */
+/** The shared keyset cursor (opaque base64url, exact to the millisecond), keyed by creation time. */
 export function encodeCursor(cursor: OrderCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
+  return encodeKeyset({ at: cursor.createdAt, id: cursor.id });
 }
 
 export function decodeCursor(value: string): OrderCursor {
-  const invalid = invalidArgument('The cursor is not valid', [
-    { field: 'cursor', message: 'must be the nextCursor of a previous page' },
-  ]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid;
-  const [createdAt, id] = parsed as unknown[];
-  if (typeof createdAt !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw invalid;
-  const date = new Date(createdAt);
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) throw invalid;
-  return { createdAt: date, id };
+  const { at, id } = decodeKeyset(value);
+  return { createdAt: at, id };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { uuidProblem } from '@shop/domain-helpers';
 import { invalidArgument, type ErrorDetail } from '@shop/errors';
 import { skuProblem } from '../catalog/product';
 
@@ -41,7 +42,6 @@ export const MAX_QUANTITY = 1_000;
 export const MAX_UNIT_PRICE_CENTS = 100_000_000;
 // Visible ASCII only: the key arrives as an HTTP header and is compared byte for byte.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -64,9 +64,8 @@ const isOneOf = <T extends string>(values: readonly T[], value: string): value i
 const isIntegerBetween = (value: number, min: number, max: number): boolean =>
   Number.isInteger(value) && value >= min && value <= max;
 
-export function uuidProblem(field: string, value: string): ErrorDetail | undefined {
-  return UUID.test(value) ? undefined : { field, message: 'must be a UUID' };
-}
+// Shared by every service's rules; re-exported for the use cases that take it from here.
+export { uuidProblem };
 
 function itemProblems(item: RequestedItem, at: string): ErrorDetail[] {
   const problems: ErrorDetail[] = [];

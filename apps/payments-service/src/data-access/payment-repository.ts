@@ -1,21 +1,5 @@
-import type { Pool, PoolClient } from '@shop/db';
-
-export type PaymentStatus = 'SUCCEEDED' | 'FAILED';
-
-export interface PaymentRecord {
-  id: string;
-  orderId: string;
-  /** Who placed the order; null for payments recorded before owners were kept. */
-  userId: string | null;
-  amountCents: number;
-  currency: string;
-  paymentMethod: string;
-  status: PaymentStatus;
-  declineCode: string | null;
-  declineMessage: string | null;
-  providerReference: string | null;
-  createdAt: Date;
-}
+import type { Queryable } from '@shop/db';
+import type { Payment, PaymentRepository, PaymentStatus } from '../domain/payment';
 
 interface PaymentRow {
   id: string;
@@ -35,7 +19,7 @@ interface PaymentRow {
 const COLUMNS = `id, order_id, user_id, amount_cents, currency, payment_method, status, decline_code, decline_message,
   provider_reference, created_at`;
 
-const toRecord = (row: PaymentRow): PaymentRecord => ({
+const toPayment = (row: PaymentRow): Payment => ({
   id: row.id,
   orderId: row.order_id,
   userId: row.user_id,
@@ -49,18 +33,15 @@ const toRecord = (row: PaymentRow): PaymentRecord => ({
   createdAt: row.created_at,
 });
 
-export function createPaymentRepository(pool: Pool) {
+/** Payments in Postgres, through the pool or a unit of work's transaction (`db`). */
+export function createPaymentRepository(db: Queryable): PaymentRepository {
   return {
     /**
-     * Inside the caller's transaction, so the payment and its outcome event commit together. Resolves
-     * with undefined when the order already has its payment. No conflict target: the id is derived from
-     * the order id, so a conflict on either key is the same payment, and both must count as one.
+     * No conflict target: the id is derived from the order id, so a conflict on either key is the same
+     * payment, and both must count as one.
      */
-    async insertIfAbsent(
-      client: PoolClient,
-      payment: Omit<PaymentRecord, 'createdAt'>,
-    ): Promise<PaymentRecord | undefined> {
-      const { rows } = await client.query<PaymentRow>(
+    async insertIfAbsent(payment) {
+      const { rows } = await db.query<PaymentRow>(
         `INSERT INTO payments (id, order_id, user_id, amount_cents, currency, payment_method, status,
            decline_code, decline_message, provider_reference)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -79,21 +60,19 @@ export function createPaymentRepository(pool: Pool) {
           payment.providerReference,
         ],
       );
-      return rows[0] && toRecord(rows[0]);
+      return rows[0] && toPayment(rows[0]);
     },
 
-    async findById(id: string): Promise<PaymentRecord | undefined> {
-      const { rows } = await pool.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
-      return rows[0] && toRecord(rows[0]);
+    async findById(id) {
+      const { rows } = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
+      return rows[0] && toPayment(rows[0]);
     },
 
-    async findByOrderId(orderId: string): Promise<PaymentRecord | undefined> {
-      const { rows } = await pool.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE order_id = $1`, [
+    async findByOrderId(orderId) {
+      const { rows } = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE order_id = $1`, [
         orderId,
       ]);
-      return rows[0] && toRecord(rows[0]);
+      return rows[0] && toPayment(rows[0]);
     },
   };
 }
-
-export type PaymentRepository = ReturnType<typeof createPaymentRepository>;

@@ -8,6 +8,7 @@ import {
 
 const charge = (paymentMethod: string, idempotencyKey = `key-${paymentMethod}-${Math.random()}`) => ({
   idempotencyKey,
+  orderId: '3f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
   amountCents: 2500,
   currency: 'EUR',
   paymentMethod,

@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: string): boolean => UUID.test(value);
-
 // Name-based UUIDs (RFC 9562 version 5) of payments live in a namespace of their own.
 const PAYMENT_NAMESPACE = Buffer.from('6f1c2b7e4d3a4e5f9a8b7c6d5e4f3a2b', 'hex');
 

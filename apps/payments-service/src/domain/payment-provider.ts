@@ -5,6 +5,8 @@
  */
 export interface ChargeRequest {
   idempotencyKey: string;
+  /** The order the charge pays for: processors keep such a reference with the charge, traces show it. */
+  orderId: string;
   amountCents: number;
   currency: string;
   /** The processor's token for the card (e.g. `pm_card_visa`). */

@@ -1,28 +1,36 @@
-import type { Pool } from '@shop/db';
+import { isUuid } from '@shop/domain-helpers';
 import { invalidArgument, notFound } from '@shop/errors';
-import { appendToOutbox, handleOnce, type ReceivedEvent } from '@shop/messaging';
-import type { PaymentRecord, PaymentRepository } from '../data-access/payment-repository';
-import { orderToCharge } from './order-to-charge';
-import { isUuid, paymentIdForOrder } from './payment-ids';
+import type { EventDelivery, UnitOfWork } from '@shop/messaging/ports';
+import { checkOrderToCharge, type OrderToCharge } from './order-to-charge';
+import type { Payment, PaymentRepository } from './payment';
+import { paymentIdForOrder } from './payment-ids';
 import type { ChargeResult, PaymentProvider } from './payment-provider';
-import { SpanStatusCode } from '@opentelemetry/api';
-import { annotateActiveSpan, inSpan } from '@shop/telemetry';
-
-export type Payment = PaymentRecord;
 
 /** A payment is found by exactly one of its keys. */
 export type PaymentLookup = { paymentId: string } | { orderId: string };
 
-export interface PaymentUseCasesDeps {
-  pool: Pool;
+/** What a unit of work's transaction holds for these use cases. */
+export interface PaymentRepositories {
   payments: PaymentRepository;
-  provider: PaymentProvider;
-  paymentEventsTopic: string;
-  /** Told after a commit that wrote events, so the relay publishes them without waiting for its poll. */
-  eventsWritten: () => void;
 }
 
-const outcome = (result: ChargeResult) =>
+export interface PaymentUseCasesDeps {
+  /** Reads, outside any transaction. */
+  payments: PaymentRepository;
+  unitOfWork: UnitOfWork<PaymentRepositories>;
+  provider: PaymentProvider;
+  paymentEventsTopic: string;
+}
+
+/**
+ * What charging an order came to: the card network's verdict (a decline is an outcome, not a fault),
+ * or nothing new because the order had its payment already.
+ */
+export type ChargeOutcome = { orderId: string; paymentId: string } & (
+  { outcome: 'succeeded' } | { outcome: 'declined'; declineCode: string } | { outcome: 'already-charged' }
+);
+
+const recorded = (result: ChargeResult) =>
   result.outcome === 'succeeded'
     ? {
         status: 'SUCCEEDED' as const,
@@ -41,79 +49,40 @@ export function createPaymentUseCases(deps: PaymentUseCasesDeps) {
   return {
     /**
      * Charges an order once and announces the outcome (PaymentSucceeded or PaymentFailed), however often
-     * its OrderCreated is delivered: one payment row and one outcome event per order.
+     * it is asked to: one payment row and one outcome event per order. `delivery` is the message that
+     * asked, recorded with the payment so that its redelivery does nothing.
      */
-    async chargeOrder(event: ReceivedEvent<'orders.v1.OrderCreated'>): Promise<void> {
-      const order = orderToCharge(event.payload);
+    async chargeOrder(request: OrderToCharge, delivery: EventDelivery): Promise<ChargeOutcome> {
+      const order = checkOrderToCharge(request);
       const paymentId = paymentIdForOrder(order.orderId);
-      annotateActiveSpan({ 'app.order.id': order.orderId, 'app.payment.id': paymentId });
-      if (await deps.payments.findByOrderId(order.orderId)) return;
+      const ids = { orderId: order.orderId, paymentId };
+      if (await deps.payments.findByOrderId(order.orderId)) return { ...ids, outcome: 'already-charged' };
 
       // The charge happens before, and outside, the transaction that records it: a call to the card
       // network must not hold a database connection (and its locks) for a whole network round trip.
       // That is safe because the charge is idempotent: its key is the payment id, derived from the order
       // id, so when anything fails between the charge and the commit (a crash, a rollback, a redelivery
       // racing this one), the next attempt gets the first charge's answer instead of charging again.
-      const result = await inSpan(
-        'payment-provider charge',
-        { 'app.order.id': order.orderId, 'app.payment.id': paymentId },
-        async (span) => {
-          const charged = await deps.provider.charge({
-            idempotencyKey: paymentId,
-            amountCents: order.amountCents,
-            currency: order.currency,
-            paymentMethod: order.paymentMethod,
-          });
-          span.setAttribute('app.payment.outcome', charged.outcome);
-          // A decline is a business outcome, not a fault, but it is what a person looks for in a trace.
-          if (charged.outcome === 'declined') {
-            span.setAttribute('app.payment.decline_code', charged.declineCode);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: `card declined: ${charged.declineCode}` });
-          }
-          return charged;
-        },
-      );
-      annotateActiveSpan({ 'app.payment.outcome': result.outcome });
+      const result = await deps.provider.charge({
+        idempotencyKey: paymentId,
+        orderId: order.orderId,
+        amountCents: order.amountCents,
+        currency: order.currency,
+        paymentMethod: order.paymentMethod,
+      });
 
-      const handled = await handleOnce(deps.pool, event, async (client) => {
-        const payment = await deps.payments.insertIfAbsent(client, {
+      await deps.unitOfWork.runOnce(delivery, async ({ repositories, publish }) => {
+        const payment = await repositories.payments.insertIfAbsent({
           id: paymentId,
           ...order,
-          ...outcome(result),
+          ...recorded(result),
         });
         // Absent: a concurrent delivery recorded the payment first, and announced it.
-        if (!payment) return;
-        const common = {
-          topic: deps.paymentEventsTopic,
-          aggregateId: payment.id,
-          occurredAt: payment.createdAt,
-        };
-        const announced = {
-          paymentId: payment.id,
-          orderId: payment.orderId,
-          amountCents: payment.amountCents,
-          currency: payment.currency,
-        };
-        if (payment.status === 'SUCCEEDED') {
-          await appendToOutbox(client, {
-            ...common,
-            type: 'payments.v1.PaymentSucceeded',
-            payload: { ...announced, succeededAt: payment.createdAt },
-          });
-        } else {
-          await appendToOutbox(client, {
-            ...common,
-            type: 'payments.v1.PaymentFailed',
-            payload: {
-              ...announced,
-              declineCode: payment.declineCode ?? '',
-              reason: payment.declineMessage ?? '',
-              failedAt: payment.createdAt,
-            },
-          });
-        }
+        if (payment) publish(outcomeEvent(deps.paymentEventsTopic, payment));
       });
-      if (handled === 'handled') deps.eventsWritten();
+      return result.outcome === 'succeeded'
+        ? { ...ids, outcome: 'succeeded' }
+        : { ...ids, outcome: 'declined', declineCode: result.declineCode };
     },
 
     /** One of `userId`'s payments; another user's is NOT_FOUND, as an unknown one is. */
@@ -141,6 +110,33 @@ export function createPaymentUseCases(deps: PaymentUseCasesDeps) {
       return payment;
     },
   };
+}
+
+/** The event that announces a recorded payment's outcome. */
+function outcomeEvent(topic: string, payment: Payment) {
+  const common = { topic, aggregateId: payment.id, occurredAt: payment.createdAt };
+  const announced = {
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+  };
+  return payment.status === 'SUCCEEDED'
+    ? {
+        ...common,
+        type: 'payments.v1.PaymentSucceeded' as const,
+        payload: { ...announced, succeededAt: payment.createdAt },
+      }
+    : {
+        ...common,
+        type: 'payments.v1.PaymentFailed' as const,
+        payload: {
+          ...announced,
+          declineCode: payment.declineCode ?? '',
+          reason: payment.declineMessage ?? '',
+          failedAt: payment.createdAt,
+        },
+      };
 }
 
 export type PaymentUseCases = ReturnType<typeof createPaymentUseCases>;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestStack, TestStackOptions } from '@shop/stack';
 import { eventually, type ServerConnection } from '@shop/testing';
-import { shopClient } from '../shop-client';
+import { shopClient } from '@shop/shop-client';
 import { runCheckoutStream, signUpCustomers, type Attempt } from './checkout-stream';
 import { checkLedger, pendingOrders, type LedgerReport } from './shop-ledger';
 

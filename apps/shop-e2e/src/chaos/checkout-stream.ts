@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ShopClient } from '../shop-client';
+import type { ShopClient } from '@shop/shop-client';
 
 /** The cards a checkout uses: one in four is declined, so both ends of the saga run. */
 export const GOOD_CARD = 'pm_card_visa';

@@ -4,8 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestStack, type TestStack } from '@shop/stack';
 import { startOtlpReceiver, type OtlpReceiver } from '@shop/testing';
 import { DECLINED_CARD, GOOD_CARD } from '../chaos/checkout-stream';
-import { shopClient, type ShopClient } from '../shop-client';
-import { tracingEnv } from '../trace-checkout';
+import { shopClient, tracingEnv, type ShopClient } from '@shop/shop-client';
 import { readDeadLetters } from './dead-letters';
 import {
   FLAGS_APPLIED_WITHIN_MS,

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readFlagsFile, resetFlags, setFlag, writeFlagsFile, type FaultName } from '@shop/fault-flags';
 import type { TestStack } from '@shop/stack';
 import { eventually, type ReceivedSpan } from '@shop/testing';
-import type { Order, ShopClient } from '../shop-client';
+import type { Order, ShopClient } from '@shop/shop-client';
 
 /**
  * How long after a change of the flags file every app has it in force: two 250 ms polls (the file

@@ -2,8 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DLT_HEADERS } from '@shop/kafka';
 import { startTestStack, type TestStack } from '@shop/stack';
 import { eventually, startOtlpReceiver, type OtlpReceiver } from '@shop/testing';
-import { shopClient, type ShopClient } from '../shop-client';
-import { tracingEnv } from '../trace-checkout';
+import { shopClient, tracingEnv, type ShopClient } from '@shop/shop-client';
 import { readDeadLetters } from './dead-letters';
 import { resetFaults, switchFault, traceOfFault } from './fault-switch';
 

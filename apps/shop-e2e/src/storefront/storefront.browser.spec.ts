@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { startTestStack, type TestStack } from '@shop/stack';
 import { eventually, startOtlpReceiver, type OtlpReceiver } from '@shop/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { tracingEnv, untilSpansStopArriving } from '../trace-checkout';
+import { tracingEnv, untilSpansStopArriving } from '@shop/shop-client';
 import { buildTraceTree, flattenTree, renderTraceTree, SPAN_KIND } from '@shop/trace-tree';
 import { launchBrowser, orderStatus, waitForStatus } from './browser';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction, sqlState, UNIQUE_VIOLATION, type Pool } from '@shop/db';
+import { isUuid } from '@shop/domain-helpers';
 import { alreadyExists, invalidArgument, notFound, unauthenticated } from '@shop/errors';
 import { appendToOutbox } from '@shop/messaging';
 import type { UserRecord, UserRepository } from '../data-access/user-repository';
@@ -20,8 +21,6 @@ export interface UserUseCasesDeps {
   /** Told when upgrading a password hash at login failed (the login still succeeded); for the log. */
   onRehashFailed?: (error: unknown) => void;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const withoutSecret = ({ passwordHash: _, ...user }: UserRecord): User => user;
 
@@ -86,7 +85,7 @@ export function createUserUseCases(deps: UserUseCasesDeps) {
     },
 
     async getUser(id: string): Promise<User> {
-      if (!UUID.test(id))
+      if (!isUuid(id))
         throw invalidArgument('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
       const user = await deps.users.findById(id);
       if (!user) throw notFound(`User ${id} not found`);

@@ -1,24 +1,22 @@
 import { formatMoney, greetingName, shortOrderId } from './format';
 import { escapeHtml, htmlDocument } from './html';
-import type { RenderedEmail } from './rendered-email';
+import type { Recipient, RenderedEmail } from './rendered-email';
 
 export interface CancelledOrder {
   orderId: string;
   reason: string;
   totalCents: number;
   currency: string;
-  customerEmail: string;
-  customerName: string;
 }
 
-export function orderCancelledEmail(order: CancelledOrder): RenderedEmail {
-  const name = greetingName(order.customerName, order.customerEmail);
+export function orderCancelledEmail(to: Recipient, order: CancelledOrder): RenderedEmail {
+  const name = greetingName(to.name, to.email);
   const total = formatMoney(order.totalCents, order.currency);
   const reason = order.reason.trim() || 'No reason was given.';
   const subject = `Your order ${shortOrderId(order.orderId)} was cancelled`;
   return {
     template: 'order-cancelled',
-    to: order.customerEmail,
+    to: to.email,
     subject,
     text: [
       `Hello ${name},`,

@@ -1,22 +1,20 @@
 import { formatMoney, greetingName, shortOrderId } from './format';
 import { escapeHtml, htmlDocument } from './html';
-import type { RenderedEmail } from './rendered-email';
+import type { Recipient, RenderedEmail } from './rendered-email';
 
 export interface ConfirmedOrder {
   orderId: string;
   totalCents: number;
   currency: string;
-  customerEmail: string;
-  customerName: string;
 }
 
-export function orderConfirmedEmail(order: ConfirmedOrder): RenderedEmail {
-  const name = greetingName(order.customerName, order.customerEmail);
+export function orderConfirmedEmail(to: Recipient, order: ConfirmedOrder): RenderedEmail {
+  const name = greetingName(to.name, to.email);
   const total = formatMoney(order.totalCents, order.currency);
   const subject = `Your order ${shortOrderId(order.orderId)} is confirmed`;
   return {
     template: 'order-confirmed',
-    to: order.customerEmail,
+    to: to.email,
     subject,
     text: [
       `Hello ${name},`,

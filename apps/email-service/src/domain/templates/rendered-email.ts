@@ -8,3 +8,9 @@ export interface RenderedEmail {
 }
 
 export type TemplateName = 'welcome' | 'order-confirmed' | 'order-cancelled';
+
+/** Who a mail is for: the address it goes to, and the name it greets (the address when empty). */
+export interface Recipient {
+  email: string;
+  name: string;
+}

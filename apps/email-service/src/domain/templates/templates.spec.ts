@@ -27,14 +27,15 @@ describe('mail templates', () => {
   });
 
   it('escapes the name and the reason in the HTML part only', () => {
-    const mail = orderCancelledEmail({
-      orderId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-      reason: '<b>declined</b>',
-      totalCents: 100,
-      currency: 'EUR',
-      customerEmail: 'a@example.com',
-      customerName: '<i>Ada</i>',
-    });
+    const mail = orderCancelledEmail(
+      { email: 'a@example.com', name: '<i>Ada</i>' },
+      {
+        orderId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+        reason: '<b>declined</b>',
+        totalCents: 100,
+        currency: 'EUR',
+      },
+    );
     expect(mail.subject).toBe(`Your order ${shortOrderId('0f8fad5b-d9cb')} was cancelled`);
     expect(mail.text).toContain('Hello <i>Ada</i>,');
     expect(mail.text).toContain('Reason: <b>declined</b>');

@@ -1,8 +1,8 @@
 import { greetingName } from './format';
 import { escapeHtml, htmlDocument } from './html';
-import type { RenderedEmail } from './rendered-email';
+import type { Recipient, RenderedEmail } from './rendered-email';
 
-export function welcomeEmail(user: { email: string; name: string }): RenderedEmail {
+export function welcomeEmail(user: Recipient): RenderedEmail {
   const name = greetingName(user.name, user.email);
   const subject = `Welcome to the shop, ${name}`;
   return {

@@ -3,7 +3,7 @@ import { emailV1 } from '@shop/contracts';
 import { unauthenticated } from '@shop/errors';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
-import type { SentEmail } from '../../data-access/email-repository';
+import type { SentEmail } from '../../domain/email';
 import type { EmailLog } from '../../domain/email-log';
 
 const toMessage = (email: SentEmail): emailV1.Email => ({
@@ -11,7 +11,7 @@ const toMessage = (email: SentEmail): emailV1.Email => ({
   recipient: email.recipient,
   subject: email.subject,
   template: email.template,
-  eventId: email.eventId,
+  eventId: email.notificationId,
   sentAt: email.sentAt,
 });
 

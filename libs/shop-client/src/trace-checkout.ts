@@ -1,7 +1,7 @@
 /**
  * A checkout driven through the public API, remembering what is needed to find its trace afterwards,
  * and the environment that points the apps' telemetry at a receiver. Shared by the tracing end-to-end
- * test and `tools/tracing/capture-checkout.ts`, so the guide shows the trace the test asserts.
+ * tests and `tools/tracing/capture-checkout.ts`, so the guide shows the trace the test asserts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order, ShopClient } from './shop-client';

@@ -1,8 +1,0 @@
-export {
-  runLoadTest,
-  checkTarget,
-  TargetUnreachableError,
-  type LoadTestOptions,
-  type LoadTestResult,
-} from './load-test';
-export type { LoadReport, PhaseReport, StepReport, TimelinePoint } from './report-json';
