@@ -61,7 +61,7 @@ export interface TimelineBucket {
   settle: Histogram;
 }
 
-const emptySettleCounts = (): SettleCounts => ({
+export const emptySettleCounts = (): SettleCounts => ({
   settled: 0,
   confirmed: 0,
   cancelled: 0,

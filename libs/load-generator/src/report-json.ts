@@ -6,7 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArrivalProcess } from './arrival';
 import { createHistogram, summarize, type LatencySummary } from './histograms';
-import type { Metrics, PhaseMetrics, SettleCounts, TimelineBucket } from './metrics';
+import {
+  emptySettleCounts,
+  type Metrics,
+  type PhaseMetrics,
+  type SettleCounts,
+  type TimelineBucket,
+} from './metrics';
 import type { ScenarioName } from './scenarios';
 import { judgeStep, maxSustainableRate, MAX_ERROR_RATE, type StepSlo } from './step-search';
 
@@ -92,17 +98,7 @@ export function phaseReport(phases: readonly PhaseMetrics[], withSettle: boolean
   const latency = createHistogram();
   const startLag = createHistogram();
   const settle = createHistogram();
-  const settleCounts: SettleCounts = {
-    settled: 0,
-    confirmed: 0,
-    cancelled: 0,
-    unexpected: 0,
-    timedOut: 0,
-    pollRequests: 0,
-    pollErrors: 0,
-    streams: 0,
-    streamErrors: 0,
-  };
+  const settleCounts = emptySettleCounts();
   const errorKinds: Record<string, number> = {};
   const operations = new Map<string, { latency: ReturnType<typeof createHistogram>; errors: number }>();
   let requests = 0;
