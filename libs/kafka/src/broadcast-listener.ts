@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from '@shop/logger';
 import { toConsumedMessage, type ConsumedMessage } from './consumer';
+import { keepMember } from './consumer-member';
 
 export interface BroadcastListenerOptions {
   kafka: Kafka;
@@ -44,69 +44,47 @@ export interface BroadcastListener {
 export function startBroadcastListener(options: BroadcastListenerOptions): BroadcastListener {
   const groupId = `${options.groupPrefix}${randomUUID()}`;
   const logger = options.logger.child({ component: 'broadcast-listener', groupId });
-  const initialBackoffMs = options.initialBackoffMs ?? 500;
   const stopped = new AbortController();
-  let consumer: Consumer | undefined;
   let joined = false;
 
-  const connect = async (): Promise<Consumer> => {
-    const created = options.kafka.consumer({
-      groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
-      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopped.signal.aborted) },
-    });
-    created.on(created.events.GROUP_JOIN, () => {
-      joined = true;
-      logger.info({ topics: options.topics }, 'listening');
-    });
-    created.on(created.events.CRASH, ({ payload }) => {
-      joined = false;
-      // kafkajs restarts the consumer after a retriable failure; after any other, the listener does.
-      if (!payload.restart && !stopped.signal.aborted) {
-        logger.warn({ err: payload.error }, 'listener crashed; joining again');
-        void listen();
-      }
-    });
-    created.on(created.events.DISCONNECT, () => {
-      joined = false;
-    });
-    consumer = created;
-    await created.connect();
-    // Stopped while kafkajs was still connecting: nothing waits for this join any more.
-    if (stopped.signal.aborted) return created.disconnect().then(() => created);
-    await created.subscribe({ topics: [...options.topics], fromBeginning: false });
-    await created.run({
-      // Offsets are never committed: the group is this process's alone and ends with it.
-      autoCommit: false,
-      eachMessage: ({ topic, partition, message }) => {
-        try {
-          options.handle(toConsumedMessage(topic, partition, message));
-        } catch (error) {
-          logger.warn({ err: error, topic, partition, offset: message.offset }, 'message not handled');
-        }
-        return Promise.resolve();
-      },
-    });
-    return created;
-  };
-
-  const listen = async () => {
-    for (let attempt = 0; !stopped.signal.aborted; attempt++) {
-      try {
-        await connect();
-        return;
-      } catch (error) {
-        await consumer?.disconnect().catch(() => undefined);
-        if (stopped.signal.aborted) return;
-        const waitMs = Math.min(initialBackoffMs * 2 ** attempt, 10_000);
-        logger.warn({ err: error, waitMs }, 'cannot listen yet; trying again');
-        await sleep(waitMs, undefined, { signal: stopped.signal }).catch(() => undefined);
-      }
-    }
-  };
-  void listen();
+  const member = keepMember({
+    create: () => {
+      const created = options.kafka.consumer({
+        groupId,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
+        retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopped.signal.aborted) },
+      });
+      created.on(created.events.GROUP_JOIN, () => {
+        joined = true;
+        logger.info({ topics: options.topics }, 'listening');
+      });
+      created.on(created.events.CRASH, () => (joined = false));
+      created.on(created.events.DISCONNECT, () => (joined = false));
+      return created;
+    },
+    run: async (consumer) => {
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: false });
+      await consumer.run({
+        // Offsets are never committed: the group is this process's alone and ends with it.
+        autoCommit: false,
+        eachMessage: ({ topic, partition, message }) => {
+          try {
+            options.handle(toConsumedMessage(topic, partition, message));
+          } catch (error) {
+            logger.warn({ err: error, topic, partition, offset: message.offset }, 'message not handled');
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+    logger,
+    initialBackoffMs: options.initialBackoffMs ?? 500,
+    maxBackoffMs: 10_000,
+    // A broker that is away when the process starts delays the listener; it never fails it.
+    retryFirstJoin: true,
+  });
 
   return {
     groupId,
@@ -114,8 +92,7 @@ export function startBroadcastListener(options: BroadcastListenerOptions): Broad
     async stop() {
       stopped.abort();
       joined = false;
-      // A join still in kafkajs's connection retries is not waited for: it disconnects when it ends.
-      await consumer?.disconnect().catch(() => undefined);
+      await member.stop();
     },
   };
 }

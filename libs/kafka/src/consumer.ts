@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { observeConsumerLag } from './consumer-lag';
+import { keepMember } from './consumer-member';
 import { inLinkedSpan } from './linked-span';
 import type { Logger } from '@shop/logger';
 
@@ -114,14 +115,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   const logger = options.logger.child({ component: 'consumer', groupId: options.groupId });
   let stopping = false;
 
-  const consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
-    // Never give up on the group: a broker outage delays consumption, it must not end it.
-    retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopping) },
-  });
   const producer: Producer = options.kafka.producer();
 
   const deadLetter = async (message: ConsumedMessage, error: unknown, attempts: number): Promise<void> => {
@@ -195,43 +188,62 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
   };
 
+  // Runs one group member; a member that crashed for good is replaced by a new one (`keepMember`).
+  const run = async (consumer: Consumer): Promise<void> => {
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    // kafkajs's instrumentation makes the processing span of `eachMessage` a child of the producer's,
+    // and with `eachBatch` starts a trace per batch that links to the producers: the switch is the API.
+    if (options.traceContext === 'link') {
+      await consumer.run({
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: async (fetched) => {
+          const { batch } = fetched;
+          for (const message of batch.messages) {
+            if (!fetched.isRunning() || fetched.isStale()) return;
+            const consumed = toConsumedMessage(batch.topic, batch.partition, message);
+            await inLinkedSpan(consumed, () =>
+              handleWithRetries(consumed, { heartbeat: () => fetched.heartbeat() }),
+            );
+            fetched.resolveOffset(message.offset);
+            await fetched.heartbeat();
+          }
+        },
+      });
+    } else {
+      await consumer.run({
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        eachMessage: (payload) =>
+          handleWithRetries(toConsumedMessage(payload.topic, payload.partition, payload.message), {
+            heartbeat: () => payload.heartbeat(),
+          }),
+      });
+    }
+  };
+
   const lag = observeConsumerLag(options.kafka, options.groupId, options.topics);
   await producer.connect();
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
-  // kafkajs's instrumentation makes the processing span of `eachMessage` a child of the producer's,
-  // and with `eachBatch` starts a trace per batch that links to the producers: the switch is the API.
-  if (options.traceContext === 'link') {
-    await consumer.run({
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async (fetched) => {
-        const { batch } = fetched;
-        for (const message of batch.messages) {
-          if (!fetched.isRunning() || fetched.isStale()) return;
-          const consumed = toConsumedMessage(batch.topic, batch.partition, message);
-          await inLinkedSpan(consumed, () =>
-            handleWithRetries(consumed, { heartbeat: () => fetched.heartbeat() }),
-          );
-          fetched.resolveOffset(message.offset);
-          await fetched.heartbeat();
-        }
-      },
-    });
-  } else {
-    await consumer.run({
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: (payload) =>
-        handleWithRetries(toConsumedMessage(payload.topic, payload.partition, payload.message), {
-          heartbeat: () => payload.heartbeat(),
-        }),
-    });
-  }
+  const member = keepMember({
+    create: () =>
+      options.kafka.consumer({
+        groupId: options.groupId,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
+        // Never give up on the group: a broker outage delays consumption, it must not end it.
+        retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopping) },
+      }),
+    run,
+    logger,
+    initialBackoffMs: 1_000,
+    maxBackoffMs,
+  });
+  await member.started;
 
   return {
     async stop() {
       stopping = true;
       await lag.stop();
-      await consumer.disconnect();
+      await member.stop();
       await producer.disconnect();
     },
   };
