@@ -1,6 +1,5 @@
-import type { Logger } from '@shop/logger';
 import { startMockBroker, type MockBroker } from '@shop/kafka-mock-broker';
-import { eventually, fastConsumerTimings, testLogger } from '@shop/testing';
+import { errorRecordingLogger, eventually, fastConsumerTimings, testLogger } from '@shop/testing';
 import { createKafka } from './client';
 import { startConsumer, type RunningConsumer } from './consumer';
 import { startBroadcastListener, type BroadcastListener } from './broadcast-listener';
@@ -31,15 +30,7 @@ describe('a consumer that kafkajs gives up on', () => {
 
   /** A client whose error lines (kafkajs's crash report, the consumer's own) are kept. */
   const watchedKafka = () => {
-    const errors: string[] = [];
-    const recording = {
-      child: () => recording,
-      error: (_extra: unknown, message: string) => errors.push(message),
-      warn: () => undefined,
-      info: () => undefined,
-      debug: () => undefined,
-    };
-    const logger = recording as unknown as Logger;
+    const { logger, errors } = errorRecordingLogger();
     const kafka = createKafka({
       brokers: broker.bootstrapServers.split(','),
       clientId: 'member-spec',

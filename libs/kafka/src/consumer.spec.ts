@@ -1,7 +1,13 @@
 import { createKafka, type RunningConsumer } from './index';
 import { startConsumer, type ConsumedMessage } from './consumer';
-import type { Logger } from '@shop/logger';
-import { eventually, fastConsumerTimings, testBrokers, testLogger, uniqueTopicPrefix } from '@shop/testing';
+import {
+  errorRecordingLogger,
+  eventually,
+  fastConsumerTimings,
+  testBrokers,
+  testLogger,
+  uniqueTopicPrefix,
+} from '@shop/testing';
 
 class DatabaseAway extends Error {
   readonly code = 'ECONNREFUSED';
@@ -23,18 +29,11 @@ describe('startConsumer', () => {
   };
   /** A client whose kafkajs error lines (an eachMessage that threw, a crash, a restart) are kept. */
   const watchedKafka = () => {
-    const errors: string[] = [];
-    const recording = {
-      child: () => recording,
-      error: (_extra: unknown, message: string) => errors.push(message),
-      warn: () => undefined,
-      info: () => undefined,
-      debug: () => undefined,
-    };
+    const { logger: recording, errors } = errorRecordingLogger();
     const client = createKafka({
       brokers: testBrokers(),
       clientId: 'consumer-spec-watched',
-      logger: recording as unknown as Logger,
+      logger: recording,
     });
     return { client, errors };
   };

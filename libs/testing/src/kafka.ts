@@ -38,6 +38,23 @@ export function testLogger(service = 'test'): Logger {
   });
 }
 
+/**
+ * A logger that keeps the messages of its error lines (kafkajs's crash reports, a consumer's own), for
+ * tests that assert what went wrong or that nothing did.
+ */
+export function errorRecordingLogger(): { logger: Logger; errors: string[] } {
+  const errors: string[] = [];
+  const recording = {
+    child: () => recording,
+    error: (_extra: unknown, message: string) => errors.push(message),
+    warn: () => undefined,
+    info: () => undefined,
+    debug: () => undefined,
+  };
+  // Only the methods the Kafka client and the consumers call: enough of a Logger for them.
+  return { logger: recording as unknown as Logger, errors };
+}
+
 /** The fast consumer timings as a service reads them from its environment. */
 export const fastKafkaEnv: Readonly<Record<string, string>> = {
   KAFKA_SESSION_TIMEOUT_MS: String(fastConsumerTimings.sessionTimeoutMs),
