@@ -76,6 +76,39 @@ export default tseslint.config(
     },
   },
   {
+    // A domain (use cases, rules, ports) reaches databases, brokers, spans and transports only through the
+    // ports it declares, so that the same code runs in a service or in-process (ADR 0006). A later block
+    // replaces a rule's options, so the test-tooling patterns of the block above are repeated here.
+    files: ['libs/*-module/src/domain/**/*.ts', 'apps/*/src/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@shop/testing', '@shop/kafka-mock-broker'],
+              message: 'Test tooling belongs in spec files.',
+            },
+            {
+              group: [
+                'pg',
+                '@shop/db',
+                'kafkajs',
+                '@shop/kafka',
+                '@opentelemetry/*',
+                '@shop/telemetry',
+                '@grpc/*',
+                '@shop/grpc',
+              ],
+              message: 'A domain depends on ports, not drivers (ADR 0006)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The benchmarks and the repository's tools belong to no Nx project, so the module-boundary rule above
     // does not see them: they reach apps and libs only as any other caller does, through a lib's entry
     // point (`@shop/...`) or an app's public surface (its HTTP or gRPC API, its process).

@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
 const ROUNDS = Number(args.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
 
-/** The settings users-service uses (apps/users-service/src/domain/passwords.ts, and before it). */
+/** The settings users-service uses (libs/users-module/src/domain/passwords.ts, and before it). */
 const SCHEMES = {
   argon2id: 'argon2id m=19456 KiB t=2 p=1 (OWASP)',
   scrypt: 'scrypt N=2^15 r=8 p=1 (before)',

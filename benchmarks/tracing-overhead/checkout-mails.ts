@@ -6,7 +6,7 @@
  */
 import { startSmtpServer } from '@shop/testing';
 
-// The order mails' subjects (apps/email-service/src/domain/templates); the welcome mail is not one.
+// The order mails' subjects (libs/email-module/src/domain/templates); the welcome mail is not one.
 const SETTLED_SUBJECT = /^Subject: Your order \S+ (is confirmed|was cancelled)\r?$/im;
 
 export interface CheckoutMails {

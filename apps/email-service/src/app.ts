@@ -2,20 +2,16 @@ import { accessTokenSettings, createAccessTokenVerifier } from '@shop/access-tok
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { openFaultFlags } from '@shop/fault-flags';
+import { createEmailModule } from '@shop/email-module';
 import { createGrpcServer } from '@shop/grpc';
 import type { RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { grpcServerSecurity } from '@shop/service-identity';
 import type { Kafka } from 'kafkajs';
 import { mailboxDomain, type EmailConfig } from './config';
-import { createEmailRepository } from './data-access/email-repository';
-import { createEmailLog } from './domain/email-log';
-import { createNotificationUseCases } from './domain/notifications';
 import { emailCallers } from './entry-points/grpc/callers';
 import { emailGrpcService } from './entry-points/grpc/email-grpc-service';
 import { startEmailEventConsumer } from './entry-points/kafka/email-event-consumer';
-import { createSmtpMailer } from './smtp/smtp-mailer';
-import { tracedMailer } from './smtp/traced-mailer';
 
 export interface EmailServiceDeps {
   config: EmailConfig;
@@ -26,16 +22,14 @@ export interface EmailServiceDeps {
 
 /** Builds the email service without starting it, so a test can start it in-process on port 0. */
 export function createEmailService({ config, pool, kafka, logger }: EmailServiceDeps) {
-  const emails = createEmailRepository(pool);
   const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
-  const mailer = tracedMailer(createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, faults }));
-  const notifications = createNotificationUseCases({
-    emails,
-    mailer,
+  const email = createEmailModule({
+    pool,
+    smtp: { url: config.SMTP_URL, from: config.MAIL_FROM, faults },
     messageIdDomain: mailboxDomain(config.MAIL_FROM),
     logger,
   });
-  const emailLog = createEmailLog({ emails });
+  const { notifications, emailLog } = email.useCases;
   const grpc = createGrpcServer({
     services: [emailGrpcService(emailLog, createAccessTokenVerifier(accessTokenSettings(config)), logger)],
     logger,
@@ -50,7 +44,13 @@ export function createEmailService({ config, pool, kafka, logger }: EmailService
     emailLog,
     /** Starts consuming events and serving; resolves with the bound gRPC port. */
     async start(): Promise<number> {
-      consumer = await startEmailEventConsumer({ config, kafka, logger, notifications, faults });
+      consumer = await startEmailEventConsumer({
+        config,
+        kafka,
+        logger,
+        handlers: email.eventHandlers,
+        faults,
+      });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
     /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */
@@ -59,7 +59,7 @@ export function createEmailService({ config, pool, kafka, logger }: EmailService
     async stop(): Promise<void> {
       await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
       await consumer?.stop();
-      mailer.close();
+      email.close();
       await faults.close();
     },
   };

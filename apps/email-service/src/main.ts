@@ -1,7 +1,7 @@
+import { migrations } from '@shop/email-module';
 import { runService } from '@shop/lifecycle';
 import { createEmailService } from './app';
 import { emailConfigSchema } from './config';
-import { migrations } from './data-access/migrations';
 
 // The composition root: everything is built and wired here, and nowhere else starts anything.
 runService({

@@ -1,31 +1,9 @@
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { unavailable } from '@shop/errors';
 import type { Logger } from '@shop/logger';
-import { traceResponse } from '@shop/telemetry';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { buildShopApi, type OrderStatusHub } from '@shop/shop-api';
+import type { FastifyInstance } from 'fastify';
+import { grpcPorts } from './adapters';
 import type { GatewayConfig } from './config';
 import type { GrpcClients } from './grpc-clients';
-import type { OrderStatusHub } from './order-events/order-status-hub';
-import { registerAuth } from './plugins/auth';
-import { browserTelemetryOptions, browserTelemetryRoutes } from './plugins/browser-telemetry';
-import { registerErrorHandling } from './plugins/errors';
-import { registerOpenApi } from './plugins/openapi';
-import { rateLimitsOf, registerRateLimits } from './plugins/rate-limits';
-import { storefrontRoutes } from './plugins/storefront';
-import { authRoutes } from './routes/auth';
-import { emailRoutes } from './routes/emails';
-import { healthRoutes } from './routes/health';
-import { orderEventRoutes } from './routes/order-events';
-import { orderRoutes } from './routes/orders';
-import { productRoutes } from './routes/products';
-import { userRoutes } from './routes/users';
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-type Level = (typeof LEVELS)[number];
-const isLevel = (value: string): value is Level => (LEVELS as readonly string[]).includes(value);
-const moreSevere = (a: string, b: Level): Level =>
-  isLevel(a) && LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b;
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -36,8 +14,8 @@ export interface GatewayDeps {
 }
 
 /**
- * Builds the gateway without listening: `app.inject()` exercises it in-process, `app.listen()` serves.
- * Closing it does not close the gRPC clients, which the caller owns.
+ * The shop's public API over the services' gRPC clients, without listening: `app.inject()` exercises
+ * it in-process, `app.listen()` serves. Closing it does not close the gRPC clients, which the caller owns.
  */
 export async function buildGateway({
   config,
@@ -45,62 +23,5 @@ export async function buildGateway({
   clients,
   orderEvents,
 }: GatewayDeps): Promise<FastifyInstance> {
-  // The pino logger is typed as Fastify's base logger, so that plugins typed for any Fastify fit.
-  const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
-    loggerInstance: logger,
-    bodyLimit: config.BODY_LIMIT_BYTES,
-    // Refused in the one error shape below instead of Fastify's own body.
-    return503OnClosing: false,
-  });
-
-  // Bodies are checked as sent (a "2" is not a number); query strings and headers are text, converted first.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  // JSON only: anything else is a 415, not a string that fails validation.
-  app.removeContentTypeParser('text/plain');
-  // Every answer names its trace, so a client (or a person with curl) can look it up in Jaeger.
-  app.addHook('onRequest', (_request, reply, done) => {
-    const traced = traceResponse();
-    if (traced) void reply.header('traceresponse', traced.header).header('x-trace-id', traced.traceId);
-    done();
-  });
-  registerErrorHandling(app);
-
-  await registerOpenApi(app);
-  const authenticate = registerAuth(app, {
-    publicKeyPem: config.JWT_PUBLIC_KEY,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-
-  // Probes succeed by the thousand: they log warnings and worse only, and never below the logger's level.
-  await app.register(healthRoutes, {
-    health: clients.health,
-    logLevel: moreSevere(logger.level, 'warn'),
-  });
-
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  await app.register(async (api) => {
-    // Once closing, requests that arrive on kept-alive connections are refused in the usual error shape
-    // (Fastify's built-in refusal has a shape of its own). The probes keep answering.
-    api.addHook('onRequest', (_request, reply, done) => {
-      if (!closing) return done();
-      void reply.header('Connection', 'close');
-      done(unavailable('The gateway is shutting down; try again'));
-    });
-    await registerRateLimits(api);
-    const limits = rateLimitsOf(config);
-    await api.register(userRoutes, { users: clients.users, authenticate, limits });
-    await api.register(authRoutes, { users: clients.users, limits });
-    await api.register(orderRoutes, { orders: clients.orders, authenticate, limits });
-    await api.register(productRoutes, { catalog: clients.catalog });
-    await api.register(orderEventRoutes, { orders: clients.orders, authenticate, hub: orderEvents, config });
-    await api.register(emailRoutes, { email: clients.email, authenticate });
-  });
-  await app.register(browserTelemetryRoutes, browserTelemetryOptions(config));
-  await app.register(storefrontRoutes, { root: config.STOREFRONT_DIR, jaegerUiUrl: config.JAEGER_UI_URL });
-  return app;
+  return buildShopApi({ config, logger, orderEvents, ports: grpcPorts(clients) });
 }

@@ -1,11 +1,11 @@
 import { loadConfig } from '@shop/config';
 import { handleShutdown, runMain } from '@shop/lifecycle';
 import { createLogger } from '@shop/logger';
+import { createOrderStatusHub } from '@shop/shop-api';
 import { buildGateway } from './app';
 import { gatewayConfigSchema } from './config';
 import { createGrpcClients } from './grpc-clients';
 import { listenToOrderEvents } from './order-events/order-event-listener';
-import { createOrderStatusHub } from './order-events/order-status-hub';
 
 const SERVICE = 'gateway';
 

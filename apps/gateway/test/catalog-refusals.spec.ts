@@ -1,7 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { AppError, grpcStatusToErrorCode } from '@shop/errors';
 import { statusDetailsMetadata, toAppError } from '@shop/grpc';
-import { toErrorReply } from '../src/plugins/errors';
+import { toErrorReply } from '@shop/shop-api';
 import { expectErrorShape } from './gateway';
 
 /** A failed call as grpc-js hands it to the gateway: status, the server's message, the details trailer. */

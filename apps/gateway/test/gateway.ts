@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { loadConfig } from '@shop/config';
+import { createOrderStatusHub, type OrderStatusHub } from '@shop/shop-api';
 import { testBrokers, testLogger, testSigningKeys } from '@shop/testing';
 import { createSigner } from 'fast-jwt';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
 import { gatewayConfigSchema } from '../src/config';
 import { createGrpcClients } from '../src/grpc-clients';
-import { createOrderStatusHub, type OrderStatusHub } from '../src/order-events/order-status-hub';
 
 /**
  * Where every downstream address of a test gateway points: a local port that accepts TCP connections,

@@ -8,15 +8,11 @@ import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { grpcClientSecurity, grpcServerSecurity } from '@shop/service-identity';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
-import { catalogGrpcService } from './catalog/catalog-grpc-service';
-import { createCatalogQueries } from './catalog/catalog-queries';
-import { createProductRepository } from './catalog/product-repository';
+import { createOrdersModule } from '@shop/orders-module';
 import type { OrdersConfig } from './config';
 import { createUsersCustomerDirectory } from './data-access/customer-directory';
-import { createOrderRepository } from './data-access/order-repository';
-import { createOrderUseCases, type PriceList } from './domain/orders';
-import { createPaymentOutcomes } from './domain/payment-outcomes';
 import { ordersCallers } from './entry-points/grpc/callers';
+import { catalogGrpcService } from './entry-points/grpc/catalog-grpc-service';
 import { ordersGrpcService } from './entry-points/grpc/orders-grpc-service';
 import { startPaymentEventsConsumer } from './entry-points/kafka/payment-events-consumer';
 
@@ -31,24 +27,25 @@ export interface OrdersServiceDeps {
 export function createOrdersService({ config, pool, kafka, logger }: OrdersServiceDeps) {
   let relay: OutboxRelay | undefined;
   let consumer: RunningConsumer | undefined;
-  const eventsWritten = () => relay?.wake();
-  const orderEventsTopic = topicName(config, 'orderEvents');
   const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
-  const orders = createOrderRepository(pool, { faults });
   const customers = createUsersCustomerDirectory({
     address: config.USERS_SERVICE_ADDRESS,
     deadlineMs: config.USERS_DEADLINE_MS,
     ...grpcClientSecurity(config, 'users-service', logger),
   });
-  const products = createProductRepository(pool);
-  // Orders see the catalog only through this port, so the catalog can move out behind it later.
-  const catalog: PriceList = { pricesOf: (client, skus) => products.findBySkus(client, skus) };
-  const useCases = createOrderUseCases({ pool, orders, customers, catalog, orderEventsTopic, eventsWritten });
-  const outcomes = createPaymentOutcomes({ pool, orders, orderEventsTopic, eventsWritten, logger });
+  const orders = createOrdersModule({
+    pool,
+    eventsWritten: () => relay?.wake(),
+    orderEventsTopic: topicName(config, 'orderEvents'),
+    customers,
+    logger,
+    faults,
+  });
+  const { useCases } = orders;
   const grpc = createGrpcServer({
     services: [
       ordersGrpcService(useCases, createAccessTokenVerifier(accessTokenSettings(config)), logger),
-      catalogGrpcService(createCatalogQueries(products), logger),
+      catalogGrpcService(orders.catalog, logger),
     ],
     logger,
     reflection: descriptorSet(),
@@ -61,7 +58,7 @@ export function createOrdersService({ config, pool, kafka, logger }: OrdersServi
     /** Starts publishing, consuming payment outcomes and serving; resolves with the bound gRPC port. */
     async start(): Promise<number> {
       relay = startOutboxRelay({ pool, kafka, logger });
-      consumer = await startPaymentEventsConsumer({ config, kafka, logger, outcomes });
+      consumer = await startPaymentEventsConsumer({ config, kafka, logger, handlers: orders.eventHandlers });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
     /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */

@@ -23,9 +23,9 @@ import {
   testCertificates,
   testAccessTokens,
 } from '@shop/testing';
+import { migrations } from '@shop/orders-module';
 import { createOrdersService } from '../src/app';
 import { ordersConfigSchema } from '../src/config';
-import { migrations } from '../src/data-access/migrations';
 
 /** The users the users-service stand-in knows. */
 export const USERS = {

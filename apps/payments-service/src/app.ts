@@ -6,13 +6,10 @@ import { createGrpcServer } from '@shop/grpc';
 import { topicName, type RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { grpcServerSecurity } from '@shop/service-identity';
-import { createPostgresUnitOfWork, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { createPaymentsModule } from '@shop/payments-module';
 import type { Kafka } from 'kafkajs';
 import type { PaymentsConfig } from './config';
-import { createPaymentRepository } from './data-access/payment-repository';
-import { createSimulatedCardNetwork } from './data-access/simulated-card-network';
-import { tracedPaymentProvider } from './data-access/traced-payment-provider';
-import { createPaymentUseCases } from './domain/payments';
 import { paymentsCallers } from './entry-points/grpc/callers';
 import { paymentsGrpcService } from './entry-points/grpc/payments-grpc-service';
 import { startOrderEventsConsumer } from './entry-points/kafka/order-events-consumer';
@@ -29,21 +26,16 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
   let relay: OutboxRelay | undefined;
   let consumer: RunningConsumer | undefined;
   const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
-  const useCases = createPaymentUseCases({
-    payments: createPaymentRepository(pool),
-    unitOfWork: createPostgresUnitOfWork({
-      pool,
-      repositories: (client) => ({ payments: createPaymentRepository(client) }),
-      eventsWritten: () => relay?.wake(),
-    }),
-    provider: tracedPaymentProvider(
-      createSimulatedCardNetwork({
-        latencyMs: config.CARD_NETWORK_LATENCY_MS,
-        jitterMs: config.CARD_NETWORK_JITTER_MS,
-        faults,
-      }),
-    ),
-    paymentEventsTopic: topicName(config, 'paymentEvents'),
+  const { useCases, eventHandlers } = createPaymentsModule({
+    pool,
+    // The relay exists once start() ran; events committed before that go out with its first look.
+    eventsWritten: () => relay?.wake(),
+    topics: { paymentEvents: topicName(config, 'paymentEvents') },
+    cardNetwork: {
+      latencyMs: config.CARD_NETWORK_LATENCY_MS,
+      jitterMs: config.CARD_NETWORK_JITTER_MS,
+      faults,
+    },
   });
   const grpc = createGrpcServer({
     services: [paymentsGrpcService(useCases, createAccessTokenVerifier(accessTokenSettings(config)), logger)],
@@ -58,7 +50,7 @@ export function createPaymentsService({ config, pool, kafka, logger }: PaymentsS
     /** Starts publishing, consuming and serving; resolves with the bound gRPC port. */
     async start(): Promise<number> {
       relay = startOutboxRelay({ pool, kafka, logger });
-      consumer = await startOrderEventsConsumer({ config, kafka, logger, useCases });
+      consumer = await startOrderEventsConsumer({ config, kafka, logger, handlers: eventHandlers });
       return grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     },
     /** Reports NOT_SERVING on the health protocol while a dependency the calls need is away. */

@@ -13,6 +13,7 @@ import {
   type RunningConsumer,
 } from '@shop/kafka';
 import { startEventConsumer, type ReceivedEvent } from '@shop/messaging';
+import { migrations } from '@shop/payments-module';
 import {
   createTestDatabase,
   eventually,
@@ -30,7 +31,6 @@ import {
 } from '@shop/testing';
 import { createPaymentsService } from '../src/app';
 import { paymentsConfigSchema } from '../src/config';
-import { migrations } from '../src/data-access/migrations';
 
 type OrderCreated = EventMessage<'orders.v1.OrderCreated'>;
 type PaymentEvent =

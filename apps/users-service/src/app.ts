@@ -8,11 +8,9 @@ import { topicName } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { grpcServerSecurity } from '@shop/service-identity';
 import { startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { createUsersModule } from '@shop/users-module';
 import type { Kafka } from 'kafkajs';
 import type { UsersConfig } from './config';
-import { createUserRepository } from './data-access/user-repository';
-import { createAccessTokenIssuer } from './domain/access-tokens';
-import { createUserUseCases } from './domain/users';
 import { withInjectedFaults } from './entry-points/grpc/injected-faults';
 import { usersCallers } from './entry-points/grpc/callers';
 import { usersGrpcService } from './entry-points/grpc/users-grpc-service';
@@ -31,17 +29,16 @@ const publicKeyOf = (privateKeyPem: string): string =>
 export function createUsersService({ config, pool, kafka, logger }: UsersServiceDeps) {
   let relay: OutboxRelay | undefined;
   const faults = openFaultFlags({ file: config.FLAGS_FILE, logger });
-  const useCases = createUserUseCases({
+  const { useCases } = createUsersModule({
     pool,
-    users: createUserRepository(pool),
-    tokens: createAccessTokenIssuer({
+    eventsWritten: () => relay?.wake(),
+    topics: { userEvents: topicName(config, 'userEvents') },
+    accessTokens: {
       privateKeyPem: config.JWT_PRIVATE_KEY,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       ttlSeconds: config.JWT_TTL_SECONDS,
-    }),
-    userEventsTopic: topicName(config, 'userEvents'),
-    eventsWritten: () => relay?.wake(),
+    },
     onRehashFailed: (error) => logger.warn({ err: error }, 'upgrading a password hash at login failed'),
   });
   const grpc = createGrpcServer({

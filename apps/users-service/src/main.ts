@@ -1,7 +1,7 @@
 import { runService } from '@shop/lifecycle';
+import { migrations } from '@shop/users-module';
 import { createUsersService } from './app';
 import { usersConfigSchema } from './config';
-import { migrations } from './data-access/migrations';
 
 // The composition root: everything is built and wired here, and nowhere else starts anything.
 runService({

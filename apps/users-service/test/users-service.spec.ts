@@ -21,9 +21,9 @@ import {
   failure,
 } from '@shop/testing';
 import { loadConfig } from '@shop/config';
+import { migrations } from '@shop/users-module';
 import { createUsersService } from '../src/app';
 import { usersConfigSchema } from '../src/config';
-import { migrations } from '../src/data-access/migrations';
 
 describe('users-service', () => {
   const logger = testLogger('users-service');

@@ -7,6 +7,7 @@ import {
   type EventMessage,
   type EventTypeName,
 } from '@shop/contracts';
+import { migrations } from '@shop/email-module';
 import { createClient } from '@shop/grpc';
 import { createKafka, TOPICS } from '@shop/kafka';
 import type { GrpcClientSecurity } from '@shop/service-identity';
@@ -25,7 +26,6 @@ import {
 import type { Producer } from 'kafkajs';
 import { createEmailService } from '../../src/app';
 import { emailConfigSchema } from '../../src/config';
-import { migrations } from '../../src/data-access/migrations';
 
 export interface PublishedEvent<T extends EventTypeName> {
   type: T;

@@ -8,9 +8,9 @@ import {
   type ConsumedMessage,
 } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
+import type { OrderStatus, OrderStatusChange, OrderStatusHub } from '@shop/shop-api';
 import { annotateActiveSpan } from '@shop/telemetry';
 import type { GatewayConfig } from '../config';
-import type { OrderStatus, OrderStatusChange, OrderStatusHub } from './order-status-hub';
 
 // The status each order event leaves its order in; the envelope's aggregate id is the order id.
 const STATUS_AFTER: Record<string, OrderStatus> = {

@@ -3,7 +3,7 @@ import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
 import { usersV1 } from '@shop/contracts';
 import { AppError, isAppError, unavailable } from '@shop/errors';
 import { call, createClient } from '@shop/grpc';
-import type { Customer, CustomerDirectory } from '../domain/orders';
+import type { Customer, CustomerDirectory } from '@shop/orders-module';
 
 export interface UsersClientOptions {
   address: string;

@@ -1,10 +1,9 @@
 import { forUser, type AccessTokenVerifier } from '@shop/access-token';
 import { emailV1 } from '@shop/contracts';
+import type { EmailLog, SentEmail } from '@shop/email-module';
 import { unauthenticated } from '@shop/errors';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
-import type { SentEmail } from '../../domain/email';
-import type { EmailLog } from '../../domain/email-log';
 
 const toMessage = (email: SentEmail): emailV1.Email => ({
   id: email.id,

@@ -1,12 +1,10 @@
-import type { orderEvents, userEvents } from '@shop/contracts';
+import type { EmailEventHandlers } from '@shop/email-module';
 import type { FaultFlags } from '@shop/fault-flags';
 import { consumerGroup, topicName, type RunningConsumer } from '@shop/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@shop/logger';
 import { startEventConsumer } from '@shop/messaging';
-import { annotateActiveSpan } from '@shop/telemetry';
 import type { EmailConfig } from '../../config';
-import type { Notification, NotificationUseCases } from '../../domain/notifications';
 import { withInjectedFaults } from './injected-faults';
 
 export const CONSUMER_GROUP = 'email-service';
@@ -15,46 +13,22 @@ export interface EmailEventConsumerDeps {
   config: EmailConfig;
   kafka: Kafka;
   logger: Logger;
-  notifications: NotificationUseCases;
+  /** The email module's handlers: which events deserve a mail, and which mail. */
+  handlers: EmailEventHandlers;
   faults: Pick<FaultFlags, 'emailConsumerDelayMs' | 'emailPoisonShare'>;
 }
 
-// The notification's id is the event's: every redelivery of the event asks for the same one mail.
-
-export const welcome = (eventId: string, user: userEvents.UserRegistered): Notification => ({
-  id: eventId,
-  template: 'welcome',
-  to: { email: user.email, name: user.name },
-});
-
-export const orderConfirmed = (eventId: string, order: orderEvents.OrderConfirmed): Notification => ({
-  id: eventId,
-  template: 'order-confirmed',
-  to: { email: order.customerEmail, name: order.customerName },
-  data: { orderId: order.orderId, totalCents: order.totalCents, currency: order.currency },
-});
-
-export const orderCancelled = (eventId: string, order: orderEvents.OrderCancelled): Notification => ({
-  id: eventId,
-  template: 'order-cancelled',
-  to: { email: order.customerEmail, name: order.customerName },
-  data: {
-    orderId: order.orderId,
-    reason: order.reason,
-    totalCents: order.totalCents,
-    currency: order.currency,
-  },
-});
-
 /**
- * Turns the events that deserve a mail into mails. The user and order topics carry other types too
- * (OrderCreated, ...): those have no handler and are skipped.
+ * Turns the events that deserve a mail into mails, with this consumer's injected faults (a slow or a
+ * poisoned delivery) in front of each handler: they play a broken consumer, so they belong to the
+ * consumer, not to the module. The user and order topics carry other types too (OrderCreated, ...):
+ * those have no handler and are skipped.
  */
 export function startEmailEventConsumer({
   config,
   kafka,
   logger,
-  notifications,
+  handlers,
   faults,
 }: EmailEventConsumerDeps): Promise<RunningConsumer> {
   const injected = { faults };
@@ -64,18 +38,9 @@ export function startEmailEventConsumer({
     ...consumerGroup(config, CONSUMER_GROUP),
     topics: [topicName(config, 'userEvents'), topicName(config, 'orderEvents')],
     handlers: {
-      'users.v1.UserRegistered': withInjectedFaults(async ({ eventId, payload }) => {
-        annotateActiveSpan({ 'app.user.id': payload.userId, 'app.email.template': 'welcome' });
-        await notifications.send(welcome(eventId, payload));
-      }, injected),
-      'orders.v1.OrderConfirmed': withInjectedFaults(async ({ eventId, payload }) => {
-        annotateActiveSpan({ 'app.order.id': payload.orderId, 'app.user.id': payload.userId });
-        await notifications.send(orderConfirmed(eventId, payload));
-      }, injected),
-      'orders.v1.OrderCancelled': withInjectedFaults(async ({ eventId, payload }) => {
-        annotateActiveSpan({ 'app.order.id': payload.orderId, 'app.user.id': payload.userId });
-        await notifications.send(orderCancelled(eventId, payload));
-      }, injected),
+      'users.v1.UserRegistered': withInjectedFaults(handlers['users.v1.UserRegistered'], injected),
+      'orders.v1.OrderConfirmed': withInjectedFaults(handlers['orders.v1.OrderConfirmed'], injected),
+      'orders.v1.OrderCancelled': withInjectedFaults(handlers['orders.v1.OrderCancelled'], injected),
     },
   });
 }

@@ -1,6 +1,5 @@
 import { ordersV1 } from '@shop/contracts';
-import type { OrderStatus, PaymentOutcome } from '../../data-access/order-repository';
-import type { Order } from '../../domain/orders';
+import type { Order, OrderStatus, PaymentOutcome } from '@shop/orders-module';
 
 const STATUS: Record<OrderStatus, ordersV1.OrderStatus> = {
   PENDING: ordersV1.OrderStatus.ORDER_STATUS_PENDING,

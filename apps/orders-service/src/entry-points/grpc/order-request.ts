@@ -1,6 +1,6 @@
 import type { ordersV1 } from '@shop/contracts';
 import { invalidArgument } from '@shop/errors';
-import type { OrderRequest, RequestedItem } from '../../domain/order-rules';
+import type { OrderRequest, RequestedItem } from '@shop/orders-module';
 
 /**
  * The order a CreateOrderRequest asks for, for the user the call acts for. Clients from before the catalog send their lines in the

@@ -2,7 +2,8 @@ import { forUser, type AccessTokenVerifier } from '@shop/access-token';
 import { ordersV1 } from '@shop/contracts';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
-import type { OrderUseCases } from '../../domain/orders';
+import type { OrderUseCases } from '@shop/orders-module';
+import { annotateActiveSpan } from '@shop/telemetry';
 import { toOrderMessage } from './order-message';
 import { toOrderRequest } from './order-request';
 
@@ -20,14 +21,16 @@ export function ordersGrpcService(
     createOrder: unary(
       forUser(tokens, async (request, caller) => {
         const { order, replayed } = await useCases.createOrder(toOrderRequest(caller.userId, request));
+        annotateActiveSpan({ 'app.order.id': order.id, 'app.user.id': order.userId });
         return { order: toOrderMessage(order), replayed };
       }),
       logger,
     ),
     getOrder: unary(
-      forUser(tokens, async ({ orderId }, caller) => ({
-        order: toOrderMessage(await useCases.getOrder(orderId, caller.userId)),
-      })),
+      forUser(tokens, async ({ orderId }, caller) => {
+        annotateActiveSpan({ 'app.order.id': orderId, 'app.user.id': caller.userId });
+        return { order: toOrderMessage(await useCases.getOrder(orderId, caller.userId)) };
+      }),
       logger,
     ),
     listOrders: unary(

@@ -2,8 +2,7 @@ import { forUser, type AccessTokenVerifier } from '@shop/access-token';
 import { paymentsV1 } from '@shop/contracts';
 import { grpcService, unary, type GrpcService } from '@shop/grpc';
 import type { Logger } from '@shop/logger';
-import type { Payment } from '../../domain/payment';
-import type { PaymentLookup, PaymentUseCases } from '../../domain/payments';
+import type { Payment, PaymentLookup, PaymentUseCases } from '@shop/payments-module';
 
 const STATUS = {
   SUCCEEDED: paymentsV1.PaymentStatus.PAYMENT_STATUS_SUCCEEDED,

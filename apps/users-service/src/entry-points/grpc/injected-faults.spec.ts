@@ -5,7 +5,7 @@ import {
   isDependencyUnavailable,
   type AppError,
 } from '@shop/errors';
-import type { User, UserUseCases } from '../../domain/users';
+import type { User, UserUseCases } from '@shop/users-module';
 import { withInjectedFaults } from './injected-faults';
 
 const ADA: User = {

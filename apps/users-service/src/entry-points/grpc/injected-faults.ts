@@ -1,6 +1,6 @@
 import { unavailable } from '@shop/errors';
 import { markFault, type FaultFlags } from '@shop/fault-flags';
-import type { UserUseCases } from '../../domain/users';
+import type { UserUseCases } from '@shop/users-module';
 
 export interface InjectedFaultsOptions {
   faults: Pick<FaultFlags, 'usersGetUserUnavailableShare'>;
