@@ -1,6 +1,7 @@
 export * from './migrations';
 export * from './outbox';
 export * from './relay';
+export * from './in-process-relay';
 export * from './processed-events';
 export * from './ports';
 export * from './postgres-unit-of-work';

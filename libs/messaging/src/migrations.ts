@@ -2,7 +2,8 @@ import type { Migration } from '@shop/db';
 
 /**
  * The tables every publishing or consuming service adds to its own database, next to its own
- * migrations: the outbox the relay drains, and the record of events already handled.
+ * migrations: the outbox the relay drains, the record of events already handled, and the events the
+ * in-process relay gave up on.
  */
 export const messagingMigrations: readonly Migration[] = [
   {
@@ -23,6 +24,30 @@ export const messagingMigrations: readonly Migration[] = [
         event_id     uuid PRIMARY KEY,
         event_type   text NOT NULL,
         processed_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    // Kafka consumers dead-letter to a topic; in-process delivery has no broker, so the events it gives
+    // up on are kept beside the outbox they came from, whole (envelope and trace context), so that one
+    // can be read, fixed and put back into the outbox.
+    name: '0000-messaging-dead-letters',
+    up: `
+      CREATE TABLE dead_letters (
+        id            bigserial PRIMARY KEY,
+        event_id      uuid NOT NULL,
+        event_type    text NOT NULL,
+        topic         text NOT NULL,
+        message_key   text NOT NULL,
+        envelope      bytea NOT NULL,
+        trace_context jsonb NOT NULL DEFAULT '{}',
+        -- Who gave up on it: one event can fail for one subscriber and succeed for the others.
+        subscriber    text NOT NULL,
+        error         text NOT NULL,
+        error_name    text NOT NULL,
+        attempts      integer NOT NULL,
+        failed_at     timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (event_id, subscriber)
       );
     `,
   },

@@ -9,6 +9,7 @@ import {
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from '@shop/db';
 import type { Logger } from '@shop/logger';
+import { createOutboxLeadership } from './outbox-leadership';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -55,7 +56,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const logger = options.logger.child({ component: 'outbox-relay' });
   const producer: Producer = options.kafka.producer();
   let producerConnected = false;
-  let leader: PoolClient | undefined;
   let stopping = false;
   let wakeUp: (() => void) | undefined;
 
@@ -70,36 +70,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       wakeUp = done;
     });
 
-  const releaseLeadership = () => {
-    // The connection is closed rather than returned to the pool: that releases the advisory lock, which
-    // would otherwise stay with the pooled connection.
-    leader?.release(true);
-    leader = undefined;
-  };
-
-  const acquireLeadership = async (): Promise<boolean> => {
-    if (leader) return true;
-    const client = await options.pool.connect();
-    let locked = false;
-    try {
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-        [LOCK_KEY],
-      );
-      locked = rows[0]?.locked === true;
-    } catch (error) {
-      // The connection broke on the way (a database restart): discard it, and the loop tries again.
-      client.release(true);
-      throw error;
-    }
-    if (locked) {
-      leader = client;
-      logger.info('outbox relay is the active publisher');
-      return true;
-    }
-    client.release();
-    return false;
-  };
+  const leadership = createOutboxLeadership({
+    pool: options.pool,
+    lockKey: LOCK_KEY,
+    onAcquired: () => logger.info('outbox relay is the active publisher'),
+  });
 
   const publish = async (row: OutboxRow) => {
     // Publish inside the trace of the request that wrote the row, so the producer span joins it.
@@ -145,11 +120,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let failures = 0;
     while (!stopping) {
       try {
-        if (!(await acquireLeadership())) {
+        const leader = await leadership.acquire();
+        if (!leader) {
           await idle(pollIntervalMs * 8);
           continue;
         }
-        const published = await drainOnce(leader as PoolClient);
+        const published = await drainOnce(leader);
         failures = 0;
         if (published < batchSize) await idle(pollIntervalMs);
       } catch (error) {
@@ -157,7 +133,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         logger.warn({ err: error, failures }, 'outbox relay failed; will retry');
         // Leadership is taken again on a fresh connection: after a database restart the old one is gone,
         // and with it the advisory lock, which another replica may hold by now.
-        releaseLeadership();
+        leadership.release();
         await sleep(Math.min(200 * 2 ** failures, 5_000));
       }
     }
@@ -201,7 +177,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       meter.removeBatchObservableCallback(observeBacklog, [backlogGauge, ageGauge]);
       wakeUp?.();
       await running;
-      releaseLeadership();
+      leadership.release();
       if (producerConnected) await producer.disconnect();
     },
   };
