@@ -1,6 +1,7 @@
 // The container health probe of every app image (Dockerfile HEALTHCHECK): exits 0 when the app serves.
 //
-// - gateway: GET /readyz, which answers 200 only when every service behind it is reachable;
+// - gateway: GET /readyz, which answers 200 only when every service behind it is reachable (the
+//   monolith too: the same API, ready while its modules reach their database);
 // - services: the standard gRPC health check, grpc.health.v1.Health/Check for the whole server (""),
 //   made with the image's own @grpc/grpc-js (grpc_health_probe is not in the image). On GRPC_PROBE_PORT
 //   when set: the plaintext port that serves only health, since GRPC_PORT wants a client certificate
@@ -15,6 +16,7 @@ const DEFAULT_PORTS = {
   'orders-service': 50052,
   'payments-service': 50053,
   'email-service': 50054,
+  monolith: 8080,
 };
 const TIMEOUT_MS = Number(process.env.HEALTHCHECK_TIMEOUT_MS || 3000);
 const app = process.env.SHOP_APP || '';
@@ -52,6 +54,7 @@ function checkGrpc() {
   );
 }
 
-if (app === 'gateway') checkGateway();
+// The monolith serves the gateway's API, /readyz included, on the same port variable.
+if (app === 'gateway' || app === 'monolith') checkGateway();
 else if (app in DEFAULT_PORTS) checkGrpc();
 else done(false, `unknown SHOP_APP "${app}"`);

@@ -15,6 +15,7 @@ import { parseDocument } from 'yaml';
 import { describeConfig, loadConfig, type z } from '@shop/config';
 import { emailConfigSchema } from '../../apps/email-service/src/config';
 import { gatewayConfigSchema } from '../../apps/gateway/src/config';
+import { monolithConfigSchema } from '../../apps/monolith/src/config';
 import { ordersConfigSchema } from '../../apps/orders-service/src/config';
 import { paymentsConfigSchema } from '../../apps/payments-service/src/config';
 import { usersConfigSchema } from '../../apps/users-service/src/config';
@@ -26,6 +27,16 @@ export const APP_SCHEMAS: Record<string, z.ZodObject> = {
   'payments-service': paymentsConfigSchema,
   'email-service': emailConfigSchema,
 };
+
+/**
+ * Apps that only compose runs, under a profile (not by default, and not in the Kubernetes manifests):
+ * their env is checked like the others' wherever the compose file gives them one.
+ */
+export const PROFILE_APP_SCHEMAS: Record<string, z.ZodObject> = {
+  monolith: monolithConfigSchema,
+};
+
+const schemaOf = (app: string): z.ZodObject | undefined => APP_SCHEMAS[app] ?? PROFILE_APP_SCHEMAS[app];
 
 /** Variables that are not the app's config but the runtime's: read by the OpenTelemetry SDK or Node. */
 export const RUNTIME_VARIABLES = [/^OTEL_[A-Z0-9_]+$/, /^NODE_OPTIONS$/];
@@ -51,7 +62,7 @@ export function checkAppEnv(
   env: Record<string, EnvValue>,
   extra: string[] = [],
 ): ContractReport {
-  const schema = APP_SCHEMAS[app];
+  const schema = schemaOf(app);
   if (!schema) return { app, given: Object.keys(env), problems: [`no config schema known for ${app}`] };
   const declared = new Map(describeConfig(schema).map((variable) => [variable.name, variable]));
   const problems: string[] = [];
@@ -173,7 +184,7 @@ export function checkComposeWiring(services: Record<string, Service>, root: stri
     const service = services[name];
     return service ? serviceEnv(service, root) : undefined;
   };
-  for (const app of Object.keys(APP_SCHEMAS)) {
+  for (const app of [...Object.keys(APP_SCHEMAS), ...Object.keys(PROFILE_APP_SCHEMAS)]) {
     const env = envOf(app);
     if (!env) continue;
     if (env['PGHOST']) {
@@ -189,6 +200,26 @@ export function checkComposeWiring(services: Record<string, Service>, root: stri
           if (env[app_var] !== db[db_var]) {
             problems.push(
               `${app}: ${app_var}=${env[app_var]} but ${env['PGHOST']} has ${db_var}=${db[db_var]}`,
+            );
+          }
+        }
+      }
+    }
+    if (env['DATABASE_URL']) {
+      // The monolith's one database: a URL naming a database service and its own credentials.
+      const url = new URL(env['DATABASE_URL']);
+      const db = envOf(url.hostname);
+      if (!db) problems.push(`${app}: DATABASE_URL points at ${url.hostname}, which is not a service`);
+      else {
+        const given: [string, string][] = [
+          ['POSTGRES_USER', decodeURIComponent(url.username)],
+          ['POSTGRES_PASSWORD', decodeURIComponent(url.password)],
+          ['POSTGRES_DB', url.pathname.replace(/^\//, '')],
+        ];
+        for (const [db_var, value] of given) {
+          if (value !== db[db_var]) {
+            problems.push(
+              `${app}: DATABASE_URL has ${value} where ${url.hostname} has ${db_var}=${db[db_var]}`,
             );
           }
         }
@@ -241,6 +272,10 @@ export function checkComposeFile(file: string): { reports: ContractReport[]; wir
       continue;
     }
     reports.push(checkAppEnv(app, serviceEnv(service, root)));
+  }
+  for (const app of Object.keys(PROFILE_APP_SCHEMAS)) {
+    const service = services[app];
+    if (service) reports.push(checkAppEnv(app, serviceEnv(service, root)));
   }
   return { reports, wiring: checkComposeWiring(services, root) };
 }
