@@ -1,32 +1,36 @@
-import { startTestStack, type TestStack } from '@shop/stack';
+import { ARCHITECTURES, startTestStack, type AnyTestStack } from '@shop/stack';
 import { eventually } from '@shop/testing';
 import { untilGatewaysListen } from './gateways-listening';
 import { shopClient, type Order, type OrderStatusEvent } from '@shop/shop-client';
 
 /**
- * An order's live status end to end: the gateway learns of the saga's outcome from the order events on
- * Kafka and pushes it to the open streams of the order, on every replica. The re-read that covers a
- * lost event is set far beyond the tests' waits, so each change seen here came through the broker.
+ * An order's live status end to end, deployed as microservices and as the monolith: the API learns of
+ * the saga's outcome from the order events (on Kafka, or delivered in process by the monolith's
+ * outboxes) and pushes it to the open streams of the order, on every gateway replica. The re-read that
+ * covers a lost event is set far beyond the tests' waits, so each change seen here came as an event.
  */
 jest.setTimeout(120_000);
 
 const RECHECK_MS = 300_000;
 
-/** Every event until the gateway ends the stream. */
+/** Every event until the API ends the stream. */
 async function allEvents(events: AsyncIterable<OrderStatusEvent>): Promise<OrderStatusEvent[]> {
   const seen: OrderStatusEvent[] = [];
   for await (const event of events) seen.push(event);
   return seen;
 }
 
-describe('live order status, end to end', () => {
-  let stack: TestStack;
+describe.each(ARCHITECTURES)('live order status, end to end, as %s', (architecture) => {
+  let stack: AnyTestStack;
   const email = (who: string) => `${who}-${stack.run}@example.com`;
+  // Replicas of the gateway share the order events through Kafka; the monolith runs as one process.
+  const itWithReplicas = architecture === 'microservices' ? it : it.skip;
 
   beforeAll(async () => {
     stack = await startTestStack({
-      label: 'live',
-      scale: { gateway: 2 },
+      architecture,
+      label: architecture === 'monolith' ? 'livemono' : 'live',
+      ...(architecture === 'microservices' && { scale: { gateway: 2 } }),
       env: {
         LOG_LEVEL: 'info',
         // Slow enough that a stream opened right after the order sees it PENDING first.
@@ -35,7 +39,8 @@ describe('live order status, end to end', () => {
         ORDER_EVENTS_RECHECK_MS: String(RECHECK_MS),
       },
     });
-    await untilGatewaysListen(stack);
+    // The gateways hear the events once they joined the broker's group; the monolith's are in process.
+    if (stack.architecture === 'microservices') await untilGatewaysListen(stack);
   }, 300_000);
 
   afterAll(() => stack?.stop(), 60_000);
@@ -76,7 +81,7 @@ describe('live order status, end to end', () => {
     },
   );
 
-  it('pushes the change to streams open on either gateway replica', async () => {
+  itWithReplicas('pushes the change to streams open on either gateway replica', async () => {
     expect(stack.gatewayUrls).toHaveLength(2);
     const [first, second] = stack.gatewayUrls.map((url) => shopClient(url));
     if (!first || !second) throw new Error('two gateways expected');

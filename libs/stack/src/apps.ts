@@ -8,6 +8,23 @@ export const APPS = [...SERVICES, 'gateway'] as const;
 export type AppName = (typeof APPS)[number];
 
 /**
+ * How the shop is deployed: `microservices`, the apps above, each with its own database, Kafka between
+ * them; or `monolith`, one process (apps/monolith) serving the same public API with the four modules
+ * in process, one database with a schema per module, and no broker.
+ */
+export const ARCHITECTURES = ['microservices', 'monolith'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** The monolith's app: its build is dist/apps/monolith, its replica `monolith#1`. */
+export const MONOLITH = 'monolith';
+/** Any app the stack runs as a process: one of the microservices' or the monolith. */
+export type StackApp = AppName | typeof MONOLITH;
+
+export function isArchitecture(name: string): name is Architecture {
+  return (ARCHITECTURES as readonly string[]).includes(name);
+}
+
+/**
  * The native stack's fixed ports. The services' own defaults (50051...) fall in Linux's ephemeral range
  * (32768-60999), where any outgoing connection on this machine may already hold them; 15051... do not.
  * Replica i of a service takes + 100 * i (15052, 15152, ...), of the gateway + i.
@@ -43,6 +60,20 @@ export const PEERS: Record<AppName, readonly ServiceName[]> = {
 /** Database and role of a service: `shop_users` for users-service. */
 export const databaseName = (service: ServiceName, prefix: string): string =>
   `${prefix}${service.replace(/-service$/, '')}`;
+
+/** The monolith's one database, its modules' schemas inside: `shop_monolith`. */
+export const monolithDatabaseName = (prefix: string): string => `${prefix}${MONOLITH}`;
+
+/** The monolith's modules, each with a schema in its database and a role of its own. */
+export const MONOLITH_MODULES = ['users', 'orders', 'payments', 'email'] as const;
+export type MonolithModule = (typeof MONOLITH_MODULES)[number];
+
+/**
+ * The role the monolith makes for a module, as apps/monolith names it: after the database too, since
+ * roles are server-wide and several stacks share a server. `shop_monolith_users`.
+ */
+export const monolithModuleRole = (database: string, module: MonolithModule): string =>
+  `${database}_${module}`;
 
 export function isAppName(name: string): name is AppName {
   return (APPS as readonly string[]).includes(name);

@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
-import { APPS, isAppName, type AppName } from './apps';
+import { APPS, ARCHITECTURES, isAppName, isArchitecture, type AppName, type Architecture } from './apps';
 
 export const USAGE = `npm run stack [-- OPTIONS]: the whole shop on this machine, no Docker.
 
+  --architecture A         microservices (the default: the gateway, four gRPC services, a database
+                           each, the broker) or monolith (apps/monolith alone on the gateway's port,
+                           one database with a schema per module, no broker; no --scale, and
+                           --port takes gateway only)
   --scale APP=N            N replicas of APP (1 to 12), repeatable
   --ports default|free     fixed ports (gateway 8080, services 15051-15054, mail 1025/1080; the default)
                            or free ones picked at start
@@ -25,6 +29,7 @@ export const USAGE = `npm run stack [-- OPTIONS]: the whole shop on this machine
   --help`;
 
 export interface CliOptions {
+  architecture: Architecture;
   scale: Partial<Record<AppName, number>>;
   ports: 'default' | 'free';
   pinnedPorts: Partial<Record<AppName, number>>;
@@ -62,6 +67,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     args: [...args],
     allowNegative: true,
     options: {
+      architecture: { type: 'string', default: 'microservices' },
       scale: { type: 'string', multiple: true, default: [] },
       ports: { type: 'string', default: 'default' },
       port: { type: 'string', multiple: true, default: [] },
@@ -78,6 +84,8 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
       help: { type: 'boolean', default: false },
     },
   });
+  if (!isArchitecture(values.architecture))
+    throw new Error(`--architecture takes ${ARCHITECTURES.join(' or ')}; got "${values.architecture}"`);
   if (values.ports !== 'default' && values.ports !== 'free')
     throw new Error(`--ports takes default or free; got "${values.ports}"`);
   const databasePrefix = values['database-prefix'];
@@ -85,6 +93,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
   if (databasePrefix !== undefined && !/^[a-z_][a-z0-9_]*$/.test(databasePrefix))
     throw new Error(`--database-prefix takes lower-case letters, digits and _; got "${databasePrefix}"`);
   return {
+    architecture: values.architecture,
     scale: perApp('--scale', values.scale, 1, 12),
     ports: values.ports,
     pinnedPorts: perApp('--port', values.port, 1, 65535),

@@ -1,5 +1,6 @@
 /**
- * `npm run stack [-- --scale payments-service=3 ...]`: the whole shop on this machine, no Docker; see
+ * `npm run stack [-- --scale payments-service=3 ...]`, `npm run stack -- --architecture monolith`: the
+ * whole shop on this machine, no Docker, as microservices or as the monolith; see
  * USAGE in cli-options.ts. Postgres comes from the standard PG* variables (default postgres@127.0.0.1:5432);
  * KAFKA_BROKERS and SMTP_URL name an existing broker or SMTP server instead of the bundled ones; OTEL_*
  * pass through.
@@ -12,26 +13,47 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { surviveLostOutputReader } from '@shop/lifecycle';
 import { parseCliOptions, USAGE, type CliOptions } from './cli-options';
-import { startStack, WORKSPACE_ROOT, type Stack } from './start-stack';
+import { startStack, WORKSPACE_ROOT, type AnyStack } from './start-stack';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Where `npm run traces` looks by default. */
 const DEFAULT_TRACE_DIR = resolve(WORKSPACE_ROOT, 'tmp', 'stack', 'traces');
 
-function summary(stack: Stack): string {
+/** What only one architecture has: the services, broker and certificates, or the monolith's database. */
+function architectureRows(stack: AnyStack): { before: [string, string][]; after: [string, string][] } {
+  if (stack.architecture === 'monolith')
+    return {
+      before: [],
+      after: [
+        ['database', `${stack.database} (a schema and role per module)`],
+        ['logs', stack.logDir],
+      ],
+    };
+  return {
+    before: [
+      ...Object.entries(stack.addresses).map(([service, address]): [string, string] => [
+        service,
+        `grpc ${address}`,
+      ]),
+      ['kafka', stack.kafkaBrokers],
+    ],
+    after: [
+      ['databases', Object.values(stack.databases).join(', ')],
+      ['logs', stack.logDir],
+      ['gRPC certificates', `${stack.certsDir} (mutual TLS between the apps)`],
+    ],
+  };
+}
+
+function summary(stack: AnyStack): string {
+  const { before, after } = architectureRows(stack);
   const rows: [string, string][] = [
-    ['gateway', stack.gatewayUrls.join(', ')],
+    [stack.architecture === 'monolith' ? 'monolith' : 'gateway', stack.gatewayUrls.join(', ')],
     ['API docs', `${stack.gatewayUrl}/docs`],
-    ...Object.entries(stack.addresses).map(([service, address]): [string, string] => [
-      service,
-      `grpc ${address}`,
-    ]),
-    ['kafka', stack.kafkaBrokers],
+    ...before,
     ['mail (SMTP)', stack.mail.smtpUrl],
     ...(stack.mail.webUrl ? [['mail (web UI)', stack.mail.webUrl] as [string, string]] : []),
-    ['databases', Object.values(stack.databases).join(', ')],
-    ['logs', stack.logDir],
-    ['gRPC certificates', `${stack.certsDir} (mutual TLS between the apps)`],
+    ...after,
     [
       'traces',
       !stack.traces
@@ -57,17 +79,22 @@ function summary(stack: Stack): string {
 }
 
 /** For scripts and tests: where everything is and which processes are the shop's, as JSON. */
-function writeStatus(file: string, stack: Stack): void {
+function writeStatus(file: string, stack: AnyStack): void {
   const status = {
     launcher: process.pid,
+    architecture: stack.architecture,
     gatewayUrl: stack.gatewayUrl,
     gatewayUrls: stack.gatewayUrls,
-    addresses: stack.addresses,
-    kafkaBrokers: stack.kafkaBrokers,
+    ...(stack.architecture === 'monolith'
+      ? { database: stack.database }
+      : {
+          addresses: stack.addresses,
+          kafkaBrokers: stack.kafkaBrokers,
+          databases: stack.databases,
+          certsDir: stack.certsDir,
+        }),
     mail: stack.mail,
-    databases: stack.databases,
     logDir: stack.logDir,
-    certsDir: stack.certsDir,
     traces: stack.traces ? { endpoint: stack.traces.endpoint, dir: stack.traces.dir ?? null } : null,
     processes: stack.pids(),
     replicas: stack.processes.map((replica) => ({
@@ -91,10 +118,10 @@ async function main(): Promise<number> {
   }
   const statusFile = options.statusFile && resolve(options.statusFile);
   const startAborted = new AbortController();
-  let stack: Stack | undefined;
+  let stack: AnyStack | undefined;
   let signalled = false;
 
-  const stop = async (running: Stack): Promise<number> => {
+  const stop = async (running: AnyStack): Promise<number> => {
     const exits = await running.stop();
     if (statusFile) rmSync(statusFile, { force: true });
     const unclean = exits.filter((exit) => exit.code !== 0);
@@ -136,9 +163,10 @@ function start(
   options: CliOptions,
   statusFile: string | undefined,
   signal: AbortSignal,
-  current: () => Stack | undefined,
-): Promise<Stack> {
+  current: () => AnyStack | undefined,
+): Promise<AnyStack> {
   return startStack({
+    architecture: options.architecture,
     postgres: {
       host: process.env['PGHOST'] || '127.0.0.1',
       port: Number(process.env['PGPORT'] || 5432),

@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { AppName } from './apps';
+import type { StackApp } from './apps';
 import { describeExit, startAppProcess, type AppExit, type AppProcess } from './app-process';
 import { decideRestart, DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy';
 
@@ -19,7 +19,7 @@ export type ReplicaState = 'starting' | 'running' | 'restarting' | 'down' | 'sto
 export interface AppReplica {
   /** `orders-service#2`: how logs and messages name it. */
   label: string;
-  app: AppName;
+  app: StackApp;
   /** Its port, the same for every restart (as are its environment and log file). */
   port: number;
   /** The current run's pid; undefined while it waits to restart, is down or stopped. */
@@ -46,7 +46,7 @@ export interface AppReplica {
 
 export interface SuperviseOptions {
   label: string;
-  app: AppName;
+  app: StackApp;
   port: number;
   script: string;
   nodeArgs?: readonly string[];

@@ -23,10 +23,13 @@ export function buildLauncher(): void {
 /** What the launcher writes to `--status-file` (see cli.ts). */
 export interface Status {
   launcher: number;
+  architecture: 'microservices' | 'monolith';
   gatewayUrl: string;
+  /** The microservices' only (as are `certsDir`), the monolith's `database`. */
   addresses: Record<string, string>;
   /** The apps' workload certificates, a directory per workload (the launcher's own among them). */
   certsDir: string;
+  database: string;
   processes: { label: string; pid: number }[];
   traces: { endpoint: string; dir: string | null } | null;
   replicas: { label: string; port: number; pid: number | null; state: string; crashes: number }[];
