@@ -9,5 +9,5 @@ module.exports = {
   ...preset,
   displayName: 'tools',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/scripts/**/*.spec.ts'],
+  testMatch: ['<rootDir>/scripts/**/*.spec.ts', '<rootDir>/architectures/**/*.spec.ts'],
 };
