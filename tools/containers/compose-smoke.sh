@@ -40,6 +40,9 @@ work="$root/tmp/compose-smoke"
 mkdir -p "$work"
 report="$work/report.md"
 export SHOP_TAG="${SHOP_TAG:-dev}"
+# With vfs storage the engine copies a whole image for each container it creates, so creating a dozen
+# at once on a busy machine outlasts docker-compose's default 60 s wait for the engine's answer.
+export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-600}" DOCKER_CLIENT_TIMEOUT="${DOCKER_CLIENT_TIMEOUT:-600}"
 tag=$SHOP_TAG
 gateway_url="http://127.0.0.1:${GATEWAY_HOST_PORT:-8080}"
 mail_url="http://127.0.0.1:${MAILPIT_HOST_PORT:-8025}"
