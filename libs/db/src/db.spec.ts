@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { adminConnection, createTestDatabase, type TestDatabase } from '@shop/testing';
 import {
   dropDatabase,
+  dropRoles,
   provisionDatabase,
   runMigrations,
   withTransaction,
@@ -70,9 +71,7 @@ describe('provisionDatabase', () => {
   const name = `provision_${process.pid}`;
   afterAll(async () => {
     await dropDatabase(admin, name);
-    const client = new Client(admin);
-    await client.connect();
-    await client.query(`DROP ROLE IF EXISTS ${name}`).finally(() => client.end());
+    await dropRoles(admin, [name]);
   });
 
   it('creates the role and database once, however often and concurrently it runs', async () => {
@@ -88,6 +87,23 @@ describe('provisionDatabase', () => {
     );
     await pool.end();
     expect(rows[0]).toEqual({ user: name, db: name });
+  });
+
+  it('is undone by dropDatabase and dropRoles: nothing of it is left on the server', async () => {
+    const other = `${name}_gone`;
+    await provisionDatabase(admin, { database: other, role: other });
+    await dropDatabase(admin, other);
+    await dropRoles(admin, [other]);
+    await dropRoles(admin, [other]); // gone already: no error
+    const client = new Client(admin);
+    await client.connect();
+    const left = await client
+      .query<{ n: number }>(
+        'SELECT (SELECT count(*) FROM pg_roles WHERE rolname = $1)::int + (SELECT count(*) FROM pg_database WHERE datname = $1)::int AS n',
+        [other],
+      )
+      .finally(() => client.end());
+    expect(left.rows[0]?.n).toBe(0);
   });
 
   it('rejects names that are not plain identifiers', async () => {

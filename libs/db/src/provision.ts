@@ -67,6 +67,21 @@ export async function dropDatabase(admin: PostgresConnection, database: string):
   }
 }
 
+/**
+ * Drops roles (server-wide, unlike the databases a test drops). A role still owning objects elsewhere is
+ * an error: drop its database first.
+ */
+export async function dropRoles(admin: PostgresConnection, roles: readonly string[]): Promise<void> {
+  const client = new Client({ ...admin, application_name: 'provision' });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['provision-database']);
+    for (const role of roles) await client.query(`DROP ROLE IF EXISTS ${escapeIdentifier(role)}`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function ignoring(states: readonly string[], query: Promise<unknown>): Promise<void> {
   try {
     await query;

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import { dropDatabase, provisionDatabase } from '@shop/db';
+import { dropDatabase, dropRoles, provisionDatabase } from '@shop/db';
 import { waitUntilServing } from '@shop/grpc';
 import { issueCertificates, mtlsClientSecurity, readTlsDir } from '@shop/service-identity';
 import { APPS, SERVICES, databaseName, type AppName, type ServiceName } from './apps';
@@ -50,7 +50,12 @@ export async function startMicroservices(
       provisionDatabase(options.postgres, { database: name, role: name, password: name }),
       options.signal,
     );
-    if (options.temporaryDatabases) run.onStop(() => dropDatabase(options.postgres, name));
+    if (options.temporaryDatabases)
+      run.onStop(async () => {
+        await dropDatabase(options.postgres, name);
+        // The role is server-wide: left behind, every test run would add one.
+        await dropRoles(options.postgres, [name]);
+      });
   }
 
   // A fresh signing key per run: tokens from an earlier run stop working, as after a key rotation.

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
-import { dropDatabase, sqlState, type PostgresConnection } from '@shop/db';
+import { dropDatabase, dropRoles, sqlState, type PostgresConnection } from '@shop/db';
 import { MONOLITH, MONOLITH_MODULES, monolithDatabaseName, monolithModuleRole } from './apps';
 import { appNodeArgs, appScript, DEFAULT_FLAGS_FILE } from './app-builds';
 import { monolithEnv } from './app-env';
@@ -41,14 +41,10 @@ async function createDatabase(admin: PostgresConnection, database: string): Prom
 /** Drops the database, then the roles the monolith made for its modules, which are server-wide. */
 async function dropMonolithDatabase(admin: PostgresConnection, database: string): Promise<void> {
   await dropDatabase(admin, database);
-  const client = new Client({ ...admin, application_name: 'provision' });
-  await client.connect();
-  try {
-    for (const module of MONOLITH_MODULES)
-      await client.query(`DROP ROLE IF EXISTS ${escapeIdentifier(monolithModuleRole(database, module))}`);
-  } finally {
-    await client.end();
-  }
+  await dropRoles(
+    admin,
+    MONOLITH_MODULES.map((module) => monolithModuleRole(database, module)),
+  );
 }
 
 /**
