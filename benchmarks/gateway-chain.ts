@@ -1,27 +1,34 @@
 /**
  * What the gateway's chain costs: GET /v1/users/me through the gateway (HTTP -> JWT check -> gRPC
- * users.GetUser -> pg SELECT by primary key) against its two ends alone: a bare Fastify route that
- * answers the same JSON as a constant, and the same SELECT run directly from a pg pool.
+ * users.GetUser over mutual TLS -> pg SELECT by primary key) against the minimal chain doing the same
+ * hops with the same checks (benchmarks/minimal-chain: a bare Fastify server and a bare grpc-js server,
+ * each a process of its own, the stack's certificates, key and database), the lower bound for that
+ * work; and against its two ends alone: a bare Fastify route answering the same JSON as a constant, and
+ * the same SELECT run directly from a pg pool.
  *
  *   npm run bench:gateway -- [--rounds 3] [--duration 10] [--warmup 2] [--connections 32]
- *                            [--variants gateway,fastify,pg] [--no-build]
+ *                            [--variants gateway,minimal,fastify,pg] [--cpu-prof <dir>]
+ *                            [--results gateway-chain] [--no-build]
  *
  * HTTP load comes from autocannon (in this process, keep-alive, closed loop of --connections); the pg
  * variant is a closed loop of --connections callers on a pool of 10 (the services' default). The
  * variants alternate round after round against one stack, so drift hits them alike. Per variant:
  * throughput, p50/p99 (service time: closed loop), and CPU per request of each process involved.
+ * `--cpu-prof <dir>` runs every app of the stack and both minimal processes with `node --cpu-prof`;
+ * the profiles are written to <dir> as they stop (read them with benchmarks/cpu-profile-top.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { createPool } from '@shop/db';
-import { WORKSPACE_ROOT, type Stack } from '@shop/stack';
+import type { Stack } from '@shop/stack';
 import { shopClient } from '@shop/shop-client';
 import { serviceConnection, startBenchStack } from './kit/bench-stack';
+import { groupsWith, httpLoad, startBareFastify } from './minimal-chain/http-load';
+import { startMinimalChain, stopChild, type MinimalChain } from './minimal-chain/launch';
 import { closedLoop } from './kit/closed-loop';
-import { cpuPercent, cpuSnapshot, stackProcessGroups, type ProcessGroups } from './kit/cpu';
-import { mean, round, summarize, table, writeResults } from './kit/figures';
+import { cpuPercent, cpuSnapshot, stackProcessGroups } from './kit/cpu';
+import { mean, percentile, round, summarize, table, writeResults } from './kit/figures';
 import { describeMachine, loadAverage, machine } from './kit/machine';
 import { parseList, positiveNumber, retrying, runScript } from './kit/script';
 
@@ -31,7 +38,9 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
-    variants: { type: 'string', default: 'gateway,fastify,pg' },
+    variants: { type: 'string', default: 'gateway,minimal,fastify,pg' },
+    'cpu-prof': { type: 'string' },
+    results: { type: 'string', default: 'gateway-chain' },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -41,29 +50,13 @@ const WARMUP_S = Number(args.warmup);
 const CONNECTIONS = Math.round(positiveNumber('connections', args.connections));
 const VARIANTS = parseList(args.variants);
 for (const variant of VARIANTS)
-  if (!['gateway', 'fastify', 'pg'].includes(variant)) throw new Error(`unknown variant "${variant}"`);
+  if (!['gateway', 'minimal', 'fastify', 'pg'].includes(variant))
+    throw new Error(`unknown variant "${variant}"`);
+
+const CPU_PROF_DIR = args['cpu-prof'] === undefined ? undefined : resolve(args['cpu-prof']);
+const NODE_OPTIONS = CPU_PROF_DIR === undefined ? '' : `--cpu-prof --cpu-prof-dir=${CPU_PROF_DIR}`;
 
 const USER_SQL = 'SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1';
-
-/** A bare Fastify server in a process of its own, answering a constant the size of the gateway's answer. */
-async function startBareFastify(body: unknown): Promise<{ url: string; child: ChildProcess }> {
-  const source = `
-    const app = require('fastify')({ logger: false });
-    const body = ${JSON.stringify(JSON.stringify(body))};
-    app.get('/v1/users/me', (request, reply) => { reply.header('content-type', 'application/json; charset=utf-8').send(body); });
-    app.listen({ host: '127.0.0.1', port: 0 }).then((address) => console.log(address));
-    process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
-  `;
-  const child = spawn(process.execPath, ['-e', source], {
-    cwd: WORKSPACE_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the bare Fastify server exited with ${code}`)));
-  });
-  return { url, child };
-}
 
 interface Phase {
   round: number;
@@ -78,41 +71,10 @@ interface Phase {
   loadAverage: number;
 }
 
-async function httpLoad(
-  url: string,
-  token: string | undefined,
-  durationS: number,
-): Promise<{ perSecond: number; requests: number; errors: number; p50: number; p99: number }> {
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: durationS,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  const ok = result['2xx'];
-  return {
-    perSecond: round(ok / result.duration, 1),
-    requests: ok,
-    errors: result.errors + result.timeouts + result.non2xx,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
-}
-
-function groupsWith(base: ProcessGroups, extra: Record<string, number>): ProcessGroups {
-  return {
-    resolve() {
-      const groups = base.resolve();
-      for (const [name, pid] of Object.entries(extra)) groups.set(name, [pid]);
-      return groups;
-    },
-  };
-}
-
 /** The processes each variant involves (everything else is reported as other). */
 const INVOLVED: Record<string, string[]> = {
   gateway: ['load generator', 'gateway#1', 'users-service#1', 'postgres (stack backends)'],
+  minimal: ['load generator', 'minimal front', 'minimal service', 'postgres (stack backends)'],
   fastify: ['load generator', 'bare fastify'],
   pg: ['load generator', 'postgres (stack backends)'],
 };
@@ -123,9 +85,15 @@ async function main(): Promise<void> {
     `Gateway chain: ${ROUNDS} round(s) of ${VARIANTS.join(' / ')}, ${WARMUP_S} s warm-up + ${DURATION_S} s each, ` +
       `${CONNECTIONS} connections\n${describeMachine(host)}\n\n`,
   );
-  const bench = await startBenchStack({ label: 'gwchain', build: !args['no-build'] });
+  if (CPU_PROF_DIR !== undefined) mkdirSync(CPU_PROF_DIR, { recursive: true });
+  const bench = await startBenchStack({
+    label: 'gwchain',
+    build: !args['no-build'],
+    ...(NODE_OPTIONS && { env: { NODE_OPTIONS } }),
+  });
   const stack: Stack = bench.stack;
   let fastify: Awaited<ReturnType<typeof startBareFastify>> | undefined;
+  let minimal: MinimalChain | undefined;
   const pool = createPool(serviceConnection(stack, 'users-service'), {
     applicationName: 'bench-direct',
     max: 10,
@@ -138,11 +106,26 @@ async function main(): Promise<void> {
     const me = await shop.request('GET', '/v1/users/me', { token: user.token });
     if (me.status !== 200) throw new Error(`GET /v1/users/me answered ${me.status}`);
     fastify = await startBareFastify(me.body);
-    const groups = groupsWith(stackProcessGroups(stack), { 'bare fastify': fastify.child.pid ?? -1 });
+    minimal = await startMinimalChain(stack, NODE_OPTIONS);
+    const minimalMe = await fetch(`${minimal.url}/v1/users/me`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    const minimalBody: unknown = await minimalMe.json();
+    if (JSON.stringify(minimalBody) !== JSON.stringify(me.body))
+      throw new Error(`the minimal chain answered ${minimalMe.status} ${JSON.stringify(minimalBody)}`);
+    const groups = groupsWith(stackProcessGroups(stack), {
+      'bare fastify': fastify.child.pid ?? -1,
+      'minimal front': minimal.pids.front,
+      'minimal service': minimal.pids.service,
+    });
 
     const run = async (variant: string, durationS: number) => {
-      if (variant === 'gateway') return httpLoad(`${stack.gatewayUrl}/v1/users/me`, user.token, durationS);
-      if (variant === 'fastify') return httpLoad(`${fastify!.url}/v1/users/me`, undefined, durationS);
+      if (variant === 'gateway')
+        return httpLoad(`${stack.gatewayUrl}/v1/users/me`, CONNECTIONS, user.token, durationS);
+      if (variant === 'minimal')
+        return httpLoad(`${minimal!.url}/v1/users/me`, CONNECTIONS, user.token, durationS);
+      if (variant === 'fastify')
+        return httpLoad(`${fastify!.url}/v1/users/me`, CONNECTIONS, undefined, durationS);
       const loop = await closedLoop(
         async () => {
           const { rows } = await pool.query(USER_SQL, [user.id]);
@@ -206,6 +189,11 @@ async function main(): Promise<void> {
           names.map((name) => [name, round(mean(own.map((phase) => phase.cpuMsPerRequest[name] ?? 0)), 3)]),
         ),
         otherCpuPercent: round(mean(own.map((phase) => phase.cpuPercent['other'] ?? 0))),
+        /** Every involved process's CPU per request, summed: what a request costs the machine. */
+        cpuMsPerRequestTotal: round(
+          mean(own.map((phase) => Object.values(phase.cpuMsPerRequest).reduce((sum, ms) => sum + ms, 0))),
+          3,
+        ),
       };
     });
     const rate = (variant: string) => byVariant.find((entry) => entry.variant === variant)?.perSecond;
@@ -214,7 +202,35 @@ async function main(): Promise<void> {
       const y = rate(b);
       return x !== undefined && y !== undefined ? round(x / y, 3) : null;
     };
+    // Paired by round: each gateway round over the minimal round next to it, so that a change in the
+    // machine's other work between rounds cancels out; the median of those is the figure to quote.
+    const pairedRatios = phases
+      .filter((phase) => phase.variant === 'gateway')
+      .flatMap((phase) => {
+        const minimalRound = phases.find(
+          (other) => other.variant === 'minimal' && other.round === phase.round,
+        );
+        return minimalRound ? [round(phase.perSecond / minimalRound.perSecond, 3)] : [];
+      });
+    const cpuOf = (variant: string) =>
+      byVariant.find((entry) => entry.variant === variant)?.cpuMsPerRequestTotal;
+    const cpuRatio = (a: string, b: string) => {
+      const x = cpuOf(a);
+      const y = cpuOf(b);
+      return x !== undefined && y !== undefined ? round(y / x, 3) : null;
+    };
     const ratios = {
+      gatewayOverMinimal: ratio('gateway', 'minimal'),
+      gatewayOverMinimalByRound: pairedRatios,
+      // Requests per CPU second, gateway over minimal: what the throughput ratio would be if the chains
+      // had the machine to themselves; steadier than throughput while other work takes a varying share.
+      cpuGatewayOverMinimal: cpuRatio('gateway', 'minimal'),
+      gatewayOverMinimalMedian: pairedRatios.length
+        ? percentile(
+            [...pairedRatios].sort((a, b) => a - b),
+            50,
+          )
+        : null,
       gatewayOverFastify: ratio('gateway', 'fastify'),
       gatewayOverPg: ratio('gateway', 'pg'),
       pgOverFastify: ratio('pg', 'fastify'),
@@ -233,6 +249,7 @@ async function main(): Promise<void> {
             'errors',
             'other CPU %',
             'CPU ms/req',
+            'by process',
           ],
           ...byVariant.map((entry) => [
             entry.variant,
@@ -243,14 +260,15 @@ async function main(): Promise<void> {
             entry.p99Ms,
             entry.errors,
             entry.otherCpuPercent,
+            entry.cpuMsPerRequestTotal,
             Object.entries(entry.cpuMsPerRequest)
               .map(([name, value]) => `${name.replace(/#1$/, '')} ${value}`)
               .join(', '),
           ]),
         ]) +
-        `\n\ngateway/fastify = ${ratios.gatewayOverFastify}, gateway/pg = ${ratios.gatewayOverPg}, pg/fastify = ${ratios.pgOverFastify}\n`,
+        `\n\ngateway/minimal = ${ratios.gatewayOverMinimal} (by round ${pairedRatios.join(', ')}; median ${ratios.gatewayOverMinimalMedian}); by CPU per request ${ratios.cpuGatewayOverMinimal}; gateway/fastify = ${ratios.gatewayOverFastify}, gateway/pg = ${ratios.gatewayOverPg}, pg/fastify = ${ratios.pgOverFastify}\n`,
     );
-    writeResults('gateway-chain', {
+    writeResults(args.results, {
       machine: host,
       loadAverageAtEnd: loadAtEnd,
       settings: {
@@ -259,6 +277,7 @@ async function main(): Promise<void> {
         warmupS: WARMUP_S,
         connections: CONNECTIONS,
         loadTool: 'autocannon 9 (HTTP), closed loop on a pg pool of 10 (pg)',
+        cpuProfiles: CPU_PROF_DIR ?? null,
         sql: USER_SQL,
       },
       summary: { variants: byVariant, ratios },
@@ -266,7 +285,8 @@ async function main(): Promise<void> {
     });
   } finally {
     await pool.end().catch(() => undefined);
-    fastify?.child.kill('SIGTERM');
+    await stopChild(fastify?.child);
+    await minimal?.stop();
     await bench.stop();
   }
 }
