@@ -8,7 +8,7 @@
 // resolved file is what the run reads, so that is what gets printed; written as YAML 1.1, 1.29's dialect,
 // where a bare `no` would be a boolean). --without leaves services out of
 // the run (the observability backends, for which no stand-in exists) together with the depends_on
-// entries that name them. Every change is listed on stderr.
+// entries that name them; so are the services of profiles, which a plain `up` does not start. Every change is listed on stderr.
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { readCompose } from './compose-file.mjs';
@@ -31,6 +31,14 @@ for (const name of without) {
   if (!compose.services[name]) throw new Error(`--without ${name}: no such service`);
   delete compose.services[name];
   changes.push(`left out the service ${name}`);
+}
+// A plain `docker compose up` starts no service that belongs to profiles (the monolith's): neither does
+// the run, whose file must then not list them either (1.29's `config --services` would).
+for (const [name, service] of Object.entries(compose.services)) {
+  if (!Array.isArray(service.profiles) || service.profiles.length === 0) continue;
+  delete compose.services[name];
+  without.add(name);
+  changes.push(`left out the service ${name} (profile ${service.profiles.join(', ')}: not started by a plain up)`);
 }
 for (const [name, service] of Object.entries(compose.services)) {
   const dependsOn = service.depends_on;
