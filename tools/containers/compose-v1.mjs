@@ -38,7 +38,9 @@ for (const [name, service] of Object.entries(compose.services)) {
   if (!Array.isArray(service.profiles) || service.profiles.length === 0) continue;
   delete compose.services[name];
   without.add(name);
-  changes.push(`left out the service ${name} (profile ${service.profiles.join(', ')}: not started by a plain up)`);
+  changes.push(
+    `left out the service ${name} (profile ${service.profiles.join(', ')}: not started by a plain up)`,
+  );
 }
 for (const [name, service] of Object.entries(compose.services)) {
   const dependsOn = service.depends_on;
