@@ -111,10 +111,11 @@ describe('authenticating', () => {
   it('gives one answer for an unknown email and a wrong password', async () => {
     const shop = inMemory();
     await shop.useCases.register(ada);
-    const wrong = shop.useCases.authenticate(ada.email, 'wrong password');
-    const unknown = shop.useCases.authenticate('nobody@example.com', ada.password);
-    for (const refused of [wrong, unknown]) {
-      await expect(refused).rejects.toMatchObject({
+    // One at a time: a second refusal started alongside would reject before anything awaits it.
+    const wrong = () => shop.useCases.authenticate(ada.email, 'wrong password');
+    const unknown = () => shop.useCases.authenticate('nobody@example.com', ada.password);
+    for (const attempt of [wrong, unknown]) {
+      await expect(attempt()).rejects.toMatchObject({
         code: 'UNAUTHENTICATED',
         message: 'Invalid email or password',
       });
