@@ -103,6 +103,14 @@ export const kafkaEnv = {
     'Consumer heartbeat interval; keep it well under the session timeout.',
     3_000,
   ),
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Partitions a consumer handles at once, each in order (default: a topic's partition count, so one replica never queues one partition's events behind another's).",
+    ),
   KAFKA_CONSUMER_TRACE_CONTEXT: z
     .enum(['parent', 'link'])
     .default('parent')

@@ -1,5 +1,6 @@
 import { createKafka, type RunningConsumer } from './index';
 import { startConsumer, type ConsumedMessage } from './consumer';
+import { consumerGroup } from './topics';
 import {
   errorRecordingLogger,
   eventually,
@@ -150,4 +151,48 @@ describe('startConsumer', () => {
       .catch(() => []);
     expect(offsets.every((partition) => partition.high === '0')).toBe(true);
   }, 60_000);
+  it("with a service's group settings, handles every partition in hand at once, not one or a few at a time", async () => {
+    const prefix = uniqueTopicPrefix('concurrent');
+    const topic = `${prefix}topic`;
+    // The test broker creates a topic on first use with 4 partitions: one message for each.
+    const partitions = [0, 1, 2, 3];
+    let inHand = 0;
+    let mostInHand = 0;
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Produced before the consumer starts, so that its first fetch brings all four: kafkajs fetches again
+    // only once every batch of the last fetch is handled, so messages that arrive later are not in hand
+    // together with a handler that waits.
+    for (const partition of partitions) await produce(topic, [`p${partition}`], partition);
+    consumers.push(
+      await startConsumer({
+        kafka,
+        ...consumerGroup(
+          {
+            KAFKA_TOPIC_PREFIX: prefix,
+            KAFKA_SESSION_TIMEOUT_MS: fastConsumerTimings.sessionTimeoutMs,
+            KAFKA_HEARTBEAT_INTERVAL_MS: fastConsumerTimings.heartbeatIntervalMs,
+            KAFKA_FETCH_MAX_WAIT_MS: fastConsumerTimings.maxWaitTimeInMs,
+            KAFKA_CONSUMER_TRACE_CONTEXT: 'parent',
+          },
+          'payments-service',
+        ),
+        topics: [topic],
+        logger,
+        // Every handler waits until all partitions' messages are in hand at the same time.
+        handle: async () => {
+          mostInHand = Math.max(mostInHand, ++inHand);
+          if (inHand === partitions.length) release();
+          await released;
+          inHand--;
+        },
+      }),
+    );
+    try {
+      await eventually(() => expect(mostInHand).toBe(partitions.length), 20_000);
+    } finally {
+      // Lets the handlers finish even when the check failed, so that the consumer can stop.
+      release();
+    }
+  });
 });
