@@ -204,14 +204,20 @@ describe('gateway: live order status when events go missing', () => {
   });
   afterAll(() => orders?.close());
 
+  /** A new PENDING order of a new customer, followed: the stream's first event is read already. */
+  const followNewOrder = async (gateway: TestGateway, baseUrl: string) => {
+    const customer = randomUUID();
+    const id = randomUUID();
+    orders.put(id, customer);
+    const stream = await follow(baseUrl, id, gateway.token({ sub: customer }));
+    expect((await stream.next())?.order.status).toBe('PENDING');
+    return { customer, id, stream };
+  };
+
   it('catches up by reading the order again, through reads that fail meanwhile, when no event comes', async () => {
     const { gateway, baseUrl } = await listeningGateway(orders, { ORDER_EVENTS_RECHECK_MS: '200' });
     try {
-      const customer = randomUUID();
-      const id = randomUUID();
-      orders.put(id, customer);
-      const stream = await follow(baseUrl, id, gateway.token({ sub: customer }));
-      expect((await stream.next())?.order.status).toBe('PENDING');
+      const { customer, id, stream } = await followNewOrder(gateway, baseUrl);
 
       orders.setUnavailable(true);
       const readsBefore = orders.reads();
@@ -219,6 +225,23 @@ describe('gateway: live order status when events go missing', () => {
       orders.setUnavailable(false);
       // Confirmed without an event: only the re-read can tell.
       orders.put(id, customer, { status: ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED });
+
+      expect((await stream.next())?.order.status).toBe('CONFIRMED');
+      expect(await stream.next()).toBeUndefined();
+    } finally {
+      await closeCuttingSpareConnections(gateway);
+    }
+  });
+
+  it('reads the order again at once when the event listener starts hearing again (events before may be unheard)', async () => {
+    // Rechecks far apart: only the resync can bring the change within the test.
+    const { gateway, baseUrl } = await listeningGateway(orders, { ORDER_EVENTS_RECHECK_MS: '60000' });
+    try {
+      const { customer, id, stream } = await followNewOrder(gateway, baseUrl);
+
+      // Confirmed while the listener was not hearing: no event comes.
+      orders.put(id, customer, { status: ordersV1.OrderStatus.ORDER_STATUS_CONFIRMED });
+      gateway.orderEvents.resync();
 
       expect((await stream.next())?.order.status).toBe('CONFIRMED');
       expect(await stream.next()).toBeUndefined();

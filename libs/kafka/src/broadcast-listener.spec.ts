@@ -22,6 +22,7 @@ describe('startBroadcastListener', () => {
     const topic = `${prefix}events`;
     await produce(topic, ['before']);
     const heard: string[][] = [[], []];
+    let caughtUp = 0;
     for (const seen of heard) {
       listeners.push(
         startBroadcastListener({
@@ -30,6 +31,7 @@ describe('startBroadcastListener', () => {
           topics: [topic],
           logger,
           ...fastConsumerTimings,
+          onListening: () => caughtUp++,
           handle(message) {
             const value = String(message.value);
             seen.push(value);
@@ -40,7 +42,8 @@ describe('startBroadcastListener', () => {
     }
     const [first, second] = listeners.slice(-2);
     expect(first?.groupId).not.toBe(second?.groupId);
-    await eventually(() => expect(listeners.every((listener) => listener.joined())).toBe(true), 30_000);
+    await eventually(() => expect(listeners.every((listener) => listener.listening())).toBe(true), 30_000);
+    expect(caughtUp).toBe(2);
 
     await produce(topic, ['bad', 'one', 'two']);
     // From the latest offset: what was sent before the listeners joined is not replayed.
@@ -59,7 +62,7 @@ describe('startBroadcastListener', () => {
       handle: () => undefined,
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(listener.joined()).toBe(false);
+    expect(listener.listening()).toBe(false);
     const startedAt = Date.now();
     await listener.stop();
     expect(Date.now() - startedAt).toBeLessThan(5_000);

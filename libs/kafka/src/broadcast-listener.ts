@@ -18,6 +18,11 @@ export interface BroadcastListenerOptions {
    * not block: the listener does not wait for work it starts, and a throw is logged, never retried.
    */
   handle(message: ConsumedMessage): void;
+  /**
+   * Called each time the listener receives again after it (re)joined: what was published while it was
+   * not listening is not replayed, and this is the moment to catch up on it by other means.
+   */
+  onListening?: () => void;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxWaitTimeInMs?: number;
@@ -28,8 +33,8 @@ export interface BroadcastListenerOptions {
 export interface BroadcastListener {
   /** The group this process listens in: unique to it. */
   groupId: string;
-  /** True while the listener is a member of its group and receives messages. */
-  joined(): boolean;
+  /** True while the listener receives messages: it joined its group and fetched from its start offsets. */
+  listening(): boolean;
   /** Leaves the group; safe to call while it is still trying to join. */
   stop(): Promise<void>;
 }
@@ -45,7 +50,8 @@ export function startBroadcastListener(options: BroadcastListenerOptions): Broad
   const groupId = `${options.groupPrefix}${randomUUID()}`;
   const logger = options.logger.child({ component: 'broadcast-listener', groupId });
   const stopped = new AbortController();
-  let joined = false;
+  let listening = false;
+  let joinedSinceFetch = false;
 
   const member = keepMember({
     create: () => {
@@ -56,12 +62,22 @@ export function startBroadcastListener(options: BroadcastListenerOptions): Broad
         maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
         retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopped.signal.aborted) },
       });
-      created.on(created.events.GROUP_JOIN, () => {
-        joined = true;
+      // A join alone does not make it listen: its start offsets (the latest) are taken when it first
+      // fetches, so only what is published after that fetch began reaches it.
+      created.on(created.events.GROUP_JOIN, () => (joinedSinceFetch = true));
+      created.on(created.events.FETCH, () => {
+        if (!joinedSinceFetch) return;
+        joinedSinceFetch = false;
+        listening = true;
         logger.info({ topics: options.topics }, 'listening');
+        options.onListening?.();
       });
-      created.on(created.events.CRASH, () => (joined = false));
-      created.on(created.events.DISCONNECT, () => (joined = false));
+      const deaf = () => {
+        listening = false;
+        joinedSinceFetch = false;
+      };
+      created.on(created.events.CRASH, deaf);
+      created.on(created.events.DISCONNECT, deaf);
       return created;
     },
     run: async (consumer) => {
@@ -88,10 +104,10 @@ export function startBroadcastListener(options: BroadcastListenerOptions): Broad
 
   return {
     groupId,
-    joined: () => joined,
+    listening: () => listening,
     async stop() {
       stopped.abort();
-      joined = false;
+      listening = false;
       await member.stop();
     },
   };

@@ -45,6 +45,8 @@ export function listenToOrderEvents(
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
     maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    // Listening starts at the latest offset: the streams opened before then read their orders again.
+    onListening: () => hub.resync(),
     handle(message) {
       const change = toOrderStatusChange(message);
       if (!change) return;

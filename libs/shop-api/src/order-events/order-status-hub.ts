@@ -17,20 +17,40 @@ export type OrderStatusListener = (change: OrderStatusChange) => void;
  * hearing the change.
  */
 export interface OrderStatusHub {
-  /** Hears every change of one order until the returned function is called. */
-  subscribe(orderId: string, listener: OrderStatusListener): () => void;
+  /**
+   * Hears every change of one order until the returned function is called; `resynced` is called when
+   * changes may have gone unheard (see `resync`).
+   */
+  subscribe(orderId: string, listener: OrderStatusListener, resynced?: () => void): () => void;
   publish(change: OrderStatusChange): void;
+  /**
+   * Tells every subscriber that changes may have gone unheard until now (the process's event listener
+   * has just started hearing again, after its start or an outage), so that each reads its order again.
+   */
+  resync(): void;
   /** Open subscriptions, for one order or all: what a closed stream must give back. */
   subscriptions(orderId?: string): number;
 }
 
+interface Subscription {
+  listener: OrderStatusListener;
+  resynced: (() => void) | undefined;
+}
+
 export function createOrderStatusHub(onListenerError: (error: unknown) => void): OrderStatusHub {
-  const listeners = new Map<string, Set<OrderStatusListener>>();
+  const listeners = new Map<string, Set<Subscription>>();
+  const notifying = (notify: () => void) => {
+    try {
+      notify();
+    } catch (error) {
+      onListenerError(error);
+    }
+  };
   return {
-    subscribe(orderId, listener) {
-      // Wrapped, so that the same function subscribed twice is two subscriptions.
-      const entry: OrderStatusListener = (change) => listener(change);
-      const forOrder = listeners.get(orderId) ?? new Set<OrderStatusListener>();
+    subscribe(orderId, listener, resynced) {
+      // A new object each time, so that the same function subscribed twice is two subscriptions.
+      const entry: Subscription = { listener, resynced };
+      const forOrder = listeners.get(orderId) ?? new Set<Subscription>();
       forOrder.add(entry);
       listeners.set(orderId, forOrder);
       return () => {
@@ -39,12 +59,11 @@ export function createOrderStatusHub(onListenerError: (error: unknown) => void):
       };
     },
     publish(change) {
-      for (const listener of [...(listeners.get(change.orderId) ?? [])]) {
-        try {
-          listener(change);
-        } catch (error) {
-          onListenerError(error);
-        }
+      for (const entry of [...(listeners.get(change.orderId) ?? [])]) notifying(() => entry.listener(change));
+    },
+    resync() {
+      for (const forOrder of [...listeners.values()]) {
+        for (const entry of [...forOrder]) if (entry.resynced) notifying(entry.resynced);
       }
     },
     subscriptions(orderId) {

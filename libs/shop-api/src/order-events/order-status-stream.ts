@@ -39,8 +39,10 @@ export const KEEP_ALIVE = ': keep-alive\n\n';
  * change landing between the two is heard rather than lost; then it sends the order as it is, and the
  * order again on every change of its status, until the order is final. A change is pushed by reading
  * the order (an event carries only part of it), in a `push order status` span that, started in the
- * event's processing span, belongs to the checkout's trace. A slow re-read covers an event that never
- * came (a broker outage, a replica that joined late): faults delay an update, they never lose it.
+ * event's processing span, belongs to the checkout's trace. The order is read again when the process's
+ * listener starts hearing events again (events published before may be unheard: the gateway's start, a
+ * broker outage), and a slow re-read covers an event that never came: faults delay an update, they never
+ * lose it.
  *
  * Rejects, subscribed to nothing, when the first read fails: the route answers that error instead.
  */
@@ -48,7 +50,13 @@ export async function openOrderStream(options: OrderStreamOptions): Promise<Orde
   const { orderId, hub, readOrder, logger } = options;
   const early: OrderStatusChange[] = [];
   let onChange = (change: OrderStatusChange) => void early.push(change);
-  const unsubscribe = hub.subscribe(orderId, (change) => onChange(change));
+  // Before the first read is done, a resync needs nothing: that read is later than anything missed.
+  let onResync = (): void => undefined;
+  const unsubscribe = hub.subscribe(
+    orderId,
+    (change) => onChange(change),
+    () => onResync(),
+  );
 
   let current: OrderJson;
   try {
@@ -110,6 +118,7 @@ export async function openOrderStream(options: OrderStreamOptions): Promise<Orde
       refresh('event'),
     );
   };
+  onResync = () => void refresh('resync');
   for (const change of early.splice(0)) onChange(change);
   if (closed) return { body, close };
   timers = [
