@@ -2,13 +2,13 @@ import { accessTokenSettings, createAccessTokenVerifier } from '@shop/access-tok
 import { descriptorSet } from '@shop/contracts';
 import type { Pool } from '@shop/db';
 import { openFaultFlags } from '@shop/fault-flags';
-import { createEmailModule } from '@shop/email-module';
+import { createEmailModule, mailboxDomain } from '@shop/email-module';
 import { createGrpcServer } from '@shop/grpc';
 import type { RunningConsumer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { grpcServerSecurity } from '@shop/service-identity';
 import type { Kafka } from 'kafkajs';
-import { mailboxDomain, type EmailConfig } from './config';
+import type { EmailConfig } from './config';
 import { emailCallers } from './entry-points/grpc/callers';
 import { emailGrpcService } from './entry-points/grpc/email-grpc-service';
 import { startEmailEventConsumer } from './entry-points/kafka/email-event-consumer';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '@shop/config';
-import { emailConfigSchema, mailboxDomain } from './config';
+import { emailConfigSchema } from './config';
 
 // What every start needs besides the SMTP settings under test (the key verifies the callers' tokens).
 const env = {
@@ -26,10 +26,5 @@ describe('email-service config', () => {
       expect((error as ConfigError).message).toMatch(/SMTP_URL/);
       expect((error as ConfigError).message).toMatch(/MAIL_FROM/);
     }
-  });
-
-  it('names Message-IDs after the domain of the sender', () => {
-    expect(mailboxDomain('"Shop" <no-reply@shop.example>')).toBe('shop.example');
-    expect(mailboxDomain('orders@mail.shop.example')).toBe('mail.shop.example');
   });
 });

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { createEmailModule } from '@shop/email-module';
+import { createEmailModule, mailboxDomain } from '@shop/email-module';
 import { openFaultFlags } from '@shop/fault-flags';
 import type { Logger } from '@shop/logger';
 import { startInProcessRelay, type InProcessRelay } from '@shop/messaging';
@@ -10,7 +10,7 @@ import { createUsersModule } from '@shop/users-module';
 import type { FastifyInstance } from 'fastify';
 import { inProcessPorts } from './adapters';
 import { inProcessCustomerDirectory } from './adapters/customer-directory';
-import { mailboxDomain, type MonolithConfig } from './config';
+import type { MonolithConfig } from './config';
 import type { ModulePools } from './module-databases';
 import { MODULE_TOPICS, moduleSubscribers } from './subscribers';
 

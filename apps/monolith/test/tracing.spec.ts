@@ -1,47 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import {
-  ROOT_CONTEXT,
-  context,
-  propagation,
-  trace,
-  type Context,
-  type ContextManager,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { TEST_CARDS } from '@shop/payments-module';
-import { eventually } from '@shop/testing';
+import { eventually, recordSpans, type RecordedSpans } from '@shop/testing';
 import { request, startTestMonolith, type TestMonolith } from './monolith';
-
-/** What the Node SDK installs: the active span follows the work across `await`s. */
-class AsyncLocalContextManager implements ContextManager {
-  private readonly storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.storage.run(ctx, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(ctx: Context, target: T): T {
-    if (typeof target !== 'function') return target;
-    const run = (...args: unknown[]): unknown =>
-      this.with(ctx, () => (target as (...inner: unknown[]) => unknown)(...args));
-    return run as T;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.storage.disable();
-    return this;
-  }
-}
 
 /**
  * One checkout is one trace, module by module: the order placed by the orders module, its OrderCreated
@@ -49,23 +9,17 @@ class AsyncLocalContextManager implements ContextManager {
  * confirmation to email, which sends the mail.
  */
 describe('monolith: tracing a checkout', () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  let spans: RecordedSpans;
   let shop: TestMonolith;
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalContextManager());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    spans = recordSpans();
     shop = await startTestMonolith('monolith_tracing');
   });
 
   afterAll(async () => {
     await shop?.close();
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    await spans.stop();
   });
 
   it('keeps the order, the charge, the settlement and the mail in the trace of the order placed', async () => {
@@ -82,7 +36,7 @@ describe('monolith: tracing a checkout', () => {
     expect(placed.status).toBe(202);
 
     const placing = await eventually(() => {
-      const span = exporter
+      const span = spans.exporter
         .getFinishedSpans()
         .find(
           (candidate) =>
@@ -93,7 +47,7 @@ describe('monolith: tracing a checkout', () => {
     });
     const { traceId } = placing.spanContext();
     const inTrace = () =>
-      exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+      spans.exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
     const consumers = (name: string) =>
       inTrace()
         .filter((span) => span.name === name)

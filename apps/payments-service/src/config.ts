@@ -8,9 +8,7 @@ import {
   postgresEnv,
   z,
 } from '@shop/config';
-
-const milliseconds = (description: string, fallback: number) =>
-  z.coerce.number().int().min(0).default(fallback).describe(description);
+import { cardNetworkEnv } from '@shop/payments-module';
 
 export const paymentsConfigSchema = z.object({
   ...logEnv,
@@ -21,11 +19,7 @@ export const paymentsConfigSchema = z.object({
   ...kafkaEnv,
   ...faultFlagsEnv,
   ...accessTokenEnv,
-  CARD_NETWORK_LATENCY_MS: milliseconds('Mean response time of the simulated card network.', 50),
-  CARD_NETWORK_JITTER_MS: milliseconds(
-    'The simulated card network answers within latency ± this much, uniformly spread.',
-    20,
-  ),
+  ...cardNetworkEnv,
 });
 
 export type PaymentsConfig = z.output<typeof paymentsConfigSchema>;

@@ -4,6 +4,7 @@
  */
 import { createParser } from 'eventsource-parser';
 
+/** A product as GET /v1/products answers it (ProductSchema of libs/shop-api), not the catalog's own. */
 export interface Product {
   sku: string;
   name: string;

@@ -12,6 +12,7 @@
 //   DEMO_DECLINE_EVERY=5      every Nth checkout pays with a card that is declined (saga compensation)
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { callShopApi } from './shop-api.mjs';
 
 const env = process.env;
 const gateway = env.GATEWAY_URL ?? 'http://gateway:8080';
@@ -39,26 +40,7 @@ let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => (stopping = true));
 
 /** Calls the gateway; resolves with the JSON body and the id of the trace the request started. */
-async function call(method, path, { body, token, headers = {} } = {}) {
-  const response = await fetch(`${gateway}${path}`, {
-    method,
-    headers: {
-      ...(body && { 'content-type': 'application/json' }),
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...headers,
-    },
-    body: body && JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  const json = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    throw Object.assign(new Error(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`), {
-      status: response.status,
-    });
-  }
-  return { json, traceId: response.headers.get('x-trace-id') };
-}
+const call = (method, path, options) => callShopApi(gateway, method, path, options);
 
 const api = async (method, path, options) => (await call(method, path, options)).json;
 

@@ -14,6 +14,7 @@ import { createNotificationUseCases, type NotificationUseCases } from './domain/
 import { emailEventHandlers, type EmailEventHandlers } from './events';
 
 export { migrations } from './data-access/migrations';
+export { mailboxDomain, smtpEnv } from './env';
 export type { SmtpMailerOptions } from './data-access/smtp-mailer';
 export type { EmailRecord, EmailStatus, SentEmail } from './domain/email';
 export type { EmailLog, EmailPage, EmailQuery } from './domain/email-log';

@@ -1,17 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { SpanKind, trace, type SpanContext } from '@opentelemetry/api';
 import {
-  ROOT_CONTEXT,
-  SpanKind,
-  context,
-  propagation,
-  trace,
-  type Context,
-  type ContextManager,
-  type SpanContext,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { createTestDatabase, eventually, testLogger, type TestDatabase } from '@shop/testing';
+  createTestDatabase,
+  eventually,
+  recordSpans,
+  testLogger,
+  type RecordedSpans,
+  type TestDatabase,
+} from '@shop/testing';
 import {
   IN_PROCESS_MESSAGING_SYSTEM,
   createPostgresUnitOfWork,
@@ -21,54 +16,19 @@ import {
 } from './index';
 import { orderCreated, ORDERS } from '../test/in-process-fixture';
 
-/** What the Node SDK installs: the active span follows the work across `await`s. */
-class AsyncLocalContextManager implements ContextManager {
-  private readonly storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.storage.run(ctx, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(ctx: Context, target: T): T {
-    if (typeof target !== 'function') return target;
-    const run = (...args: unknown[]): unknown =>
-      this.with(ctx, () => (target as (...inner: unknown[]) => unknown)(...args));
-    return run as T;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.storage.disable();
-    return this;
-  }
-}
-
 describe('in-process relay tracing', () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  let recorded: RecordedSpans;
   let db: TestDatabase;
   let relay: InProcessRelay | undefined;
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalContextManager());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    recorded = recordSpans();
     db = await createTestDatabase('in_process_tracing', messagingMigrations);
   });
   afterAll(async () => {
     await relay?.stop();
     await db.drop();
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    await recorded.stop();
   });
 
   it('delivers in a CONSUMER span that is a child of the span that wrote the event, around the handler', async () => {
@@ -105,7 +65,7 @@ describe('in-process relay tracing', () => {
 
     await eventually(() => expect(Object.keys(seenBy).sort()).toEqual(['email', 'payments']));
     const deliveries = await eventually(() => {
-      const spans = exporter.getFinishedSpans().filter((span) => span.name === `process ${ORDERS}`);
+      const spans = recorded.exporter.getFinishedSpans().filter((span) => span.name === `process ${ORDERS}`);
       expect(spans).toHaveLength(2);
       return spans;
     });

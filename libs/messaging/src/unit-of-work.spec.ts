@@ -1,23 +1,7 @@
 import type { PoolClient } from '@shop/db';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { createPostgresUnitOfWork, decodeEnvelope, messagingMigrations, type Transaction } from './index';
-
-const orderCreated = (orderId: string) => ({
-  topic: 'orders.v1.events',
-  type: 'orders.v1.OrderCreated' as const,
-  aggregateId: orderId,
-  payload: {
-    orderId,
-    userId: 'u1',
-    items: [{ sku: 'sku-1', quantity: 1, unitPriceCents: 100 }],
-    totalCents: 100,
-    currency: 'EUR',
-    paymentMethod: 'pm_card_visa',
-    customerEmail: 'ada@example.com',
-    customerName: 'Ada',
-    createdAt: new Date(),
-  },
-});
+import { orderCreated } from '../test/in-process-fixture';
 
 /** A repository as a service would bind one to the transaction's connection. */
 const widgets = (client: PoolClient) => ({

@@ -15,6 +15,7 @@ import { createPaymentUseCases, type PaymentUseCases } from './domain/payments';
 import { paymentEventHandlers, type PaymentEventHandlers } from './events';
 
 export { migrations } from './data-access/migrations';
+export { cardNetworkEnv } from './env';
 export { TEST_CARDS, type SimulatedCardNetworkOptions } from './data-access/simulated-card-network';
 export type { OrderToCharge } from './domain/order-to-charge';
 export type { Payment, PaymentStatus } from './domain/payment';

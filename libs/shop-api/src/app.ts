@@ -90,7 +90,7 @@ export async function buildShopApi({
     api.addHook('onRequest', (_request, reply, done) => {
       if (!closing) return done();
       void reply.header('Connection', 'close');
-      done(unavailable('The gateway is shutting down; try again'));
+      done(unavailable('The server is shutting down; try again'));
     });
     await registerRateLimits(api);
     const limits = rateLimitsOf(config);

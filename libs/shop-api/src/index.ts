@@ -4,6 +4,7 @@
  * any composition root serves the same API: the gateway over gRPC, a monolith in process.
  */
 export { buildShopApi, type ShopApiDeps } from './app';
+export { shopApiEnv } from './env';
 export type { ShopApiSettings } from './settings';
 export type {
   AccessTokenGrant,

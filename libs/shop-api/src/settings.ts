@@ -1,7 +1,8 @@
 /**
  * The settings the API reads, named as the environment names them, so that an app's loaded config
- * (the gateway's, a monolith's) is passed as it is. Each app's config schema documents and defaults
- * them; the API only reads.
+ * (the gateway's, a monolith's) is passed as it is. `shopApiEnv` (env.ts) documents and defaults them
+ * for the apps' config schemas, all but the key that verifies access tokens (the gateway is given it,
+ * the monolith derives it).
  */
 export interface ShopApiSettings {
   /** Largest request body accepted; larger ones are answered 413. */

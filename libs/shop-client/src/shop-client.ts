@@ -21,6 +21,7 @@ export interface OrderItem {
   unitPriceCents: number;
 }
 
+/** A product as GET /v1/products answers it (ProductSchema of libs/shop-api), not the catalog's own. */
 export interface Product {
   sku: string;
   name: string;

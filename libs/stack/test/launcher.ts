@@ -1,13 +1,15 @@
 /**
  * Runs the real launcher CLI (`npm run stack`'s command) as a child process in a process group of its own,
- * and finds the processes it started: for stack-lifecycle.spec.ts.
+ * finds the processes it started, and stops it the two ways the specs check (SIGTERM, SIGKILL): for
+ * stack-lifecycle.spec.ts and monolith-launcher.spec.ts.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fastKafkaEnv } from '@shop/testing';
+import { eventually, fastKafkaEnv } from '@shop/testing';
+import { runTracesCli } from '@shop/trace-store';
 import { WORKSPACE_ROOT } from '../src/start-stack';
 
 /** Bundled by buildLauncher(), as `npm run stack` does before it runs it. */
@@ -81,6 +83,26 @@ export function launch(args: readonly string[], dir: string): Launched {
   return { child, pid: child.pid as number, marker, statusFile, output: () => output, exited };
 }
 
+/**
+ * The launches of one spec file, each with `args` first and into `dir`; `killAll()` (for `afterAll`) kills
+ * every process of every launch, whatever a failed test left behind.
+ */
+export function launches(dir: string, args: readonly string[]) {
+  const launched: Launched[] = [];
+  return {
+    start: (...more: string[]): Launched => {
+      const one = launch([...args, ...more], dir);
+      launched.push(one);
+      return one;
+    },
+    killAll: (): void => {
+      for (const pid of launched.flatMap((one) => [one.pid, ...processesOf(one.marker)])) {
+        if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+      }
+    },
+  };
+}
+
 export function readStatus(launched: Launched): Status {
   return JSON.parse(readFileSync(launched.statusFile, 'utf8')) as Status;
 }
@@ -147,4 +169,50 @@ export async function allGone(pids: readonly number[], timeoutMs: number): Promi
       throw new Error(`still running after ${timeoutMs} ms:\n${describeProcesses(running).join('\n')}`);
     await sleep(100);
   }
+}
+
+/**
+ * Kills the replica `label` outright and waits until the launcher has restarted it on its port; resolves
+ * with the new process's pid. What the launcher printed about it is the caller's to check.
+ */
+export async function killAndAwaitRestart(launched: Launched, label: string): Promise<number> {
+  const killed = readStatus(launched).replicas.find((replica) => replica.label === label);
+  if (!killed?.pid) throw new Error(`no running replica ${label}`);
+  process.kill(killed.pid, 'SIGKILL');
+  return eventually(() => {
+    const replica = readStatus(launched).replicas.find((each) => each.label === label);
+    expect(replica).toMatchObject({ crashes: 1, state: 'running', port: killed.port });
+    expect(replica?.pid).not.toBe(killed.pid);
+    return replica?.pid as number;
+  }, 30_000);
+}
+
+/**
+ * SIGTERM to the launcher's process group, as a terminal's Ctrl-C sends it: the launcher exits 0, having
+ * stopped cleanly everything it started (`pids`, and anything else of the launch).
+ */
+export async function stopWithSigterm(launched: Launched, pids: readonly number[]): Promise<void> {
+  process.kill(-launched.pid, 'SIGTERM');
+  expect(await launched.exited).toEqual({ code: 0, signal: null });
+  await allGone(pids, 10_000);
+  await allGone(processesOf(launched.marker), 5_000);
+  expect(launched.output()).not.toMatch(/did not stop cleanly/);
+}
+
+/**
+ * SIGKILL to the launcher alone: what it started (`pids`, and anything else of the launch) ends anyway,
+ * each app gracefully once its lifeline closes.
+ */
+export async function killLauncher(launched: Launched, pids: readonly number[]): Promise<void> {
+  process.kill(launched.pid, 'SIGKILL');
+  await allGone(pids, 10_000);
+  await allGone(processesOf(launched.marker), 5_000);
+}
+
+/** What `npm run traces -- ...args` prints over the stack's trace folder (it must succeed). */
+export async function printedTraces(traceDir: string, ...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+  expect(await runTracesCli(args, traceDir, io)).toBe(0);
+  return lines;
 }

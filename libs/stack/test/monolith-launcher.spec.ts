@@ -9,19 +9,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
 import { adminConnection, eventually } from '@shop/testing';
-import { runTracesCli } from '@shop/trace-store';
 import { MONOLITH_MODULES, monolithDatabaseName, monolithModuleRole } from '../src/apps';
 import { buildApps, WORKSPACE_ROOT } from '../src/start-stack';
 import {
-  allGone,
   buildLauncher,
   describeProcesses,
-  isRunning,
-  launch,
+  killAndAwaitRestart,
+  killLauncher,
+  launches,
+  printedTraces,
   processesOf,
-  readStatus,
+  stopWithSigterm,
   whenReady,
-  type Launched,
 } from './launcher';
 
 describe('the native stack launcher, --architecture monolith', () => {
@@ -29,15 +28,10 @@ describe('the native stack launcher, --architecture monolith', () => {
   const databasePrefix = `stackmono_${run}_`;
   const database = monolithDatabaseName(databasePrefix);
   const dir = join(WORKSPACE_ROOT, 'tmp', 'stack-lifecycle', `monolith-${run}`);
-  const launched: Launched[] = [];
-  const start = () => {
-    const one = launch(
-      ['--architecture', 'monolith', '--no-build', '--ports', 'free', '--database-prefix', databasePrefix],
-      dir,
-    );
-    launched.push(one);
-    return one;
-  };
+  const { start, killAll } = launches(dir, [
+    ...['--architecture', 'monolith', '--no-build'],
+    ...['--ports', 'free', '--database-prefix', databasePrefix],
+  ]);
 
   beforeAll(() => {
     mkdirSync(dir, { recursive: true });
@@ -47,9 +41,7 @@ describe('the native stack launcher, --architecture monolith', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const pid of launched.flatMap((one) => [one.pid, ...processesOf(one.marker)])) {
-      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    }
+    killAll();
     const admin = new Client(adminConnection());
     await admin.connect();
     try {
@@ -78,9 +70,7 @@ describe('the native stack launcher, --architecture monolith', () => {
     const traceId = signUp.headers.get('x-trace-id') as string;
     const traceDir = status.traces?.dir as string;
     await eventually(async () => {
-      const lines: string[] = [];
-      const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-      expect(await runTracesCli(['--service', 'monolith'], traceDir, io)).toBe(0);
+      const lines = await printedTraces(traceDir, '--service', 'monolith');
       expect(lines.find((line) => line.includes(traceId))).toContain('POST /v1/users');
     }, 30_000);
 
@@ -88,33 +78,20 @@ describe('the native stack launcher, --architecture monolith', () => {
     expect(describeProcesses(processesOf(launcher.marker))).toEqual(describeProcesses(pids));
 
     // Killed outright, it is restarted on its port, and serves again.
-    const killed = status.replicas.find((replica) => replica.label === 'monolith#1');
-    process.kill(killed?.pid as number, 'SIGKILL');
-    const restarted = await eventually(() => {
-      const replica = readStatus(launcher).replicas.find((each) => each.label === 'monolith#1');
-      expect(replica).toMatchObject({ crashes: 1, state: 'running', port: killed?.port });
-      expect(replica?.pid).not.toBe(killed?.pid);
-      return replica?.pid as number;
-    }, 30_000);
+    const restarted = await killAndAwaitRestart(launcher, 'monolith#1');
     expect(launcher.output()).toMatch(/monolith#1 exited unexpectedly \(signal SIGKILL\); restarting it/);
     await eventually(
       async () => expect((await fetch(`${status.gatewayUrl}/readyz`)).status).toBe(200),
       60_000,
     );
 
-    process.kill(-launcher.pid, 'SIGTERM');
-    expect(await launcher.exited).toEqual({ code: 0, signal: null });
-    await allGone([...pids, restarted], 10_000);
-    await allGone(processesOf(launcher.marker), 5_000);
-    expect(launcher.output()).not.toMatch(/did not stop cleanly/);
+    await stopWithSigterm(launcher, [...pids, restarted]);
   }, 180_000);
 
   it('leaves nothing running when the launcher itself is killed with SIGKILL', async () => {
     const launcher = start();
     const status = await whenReady(launcher, 90_000);
     const pids = status.processes.map((entry) => entry.pid);
-    process.kill(launcher.pid, 'SIGKILL');
-    await allGone(pids, 10_000);
-    await allGone(processesOf(launcher.marker), 5_000);
+    await killLauncher(launcher, pids);
   }, 120_000);
 });

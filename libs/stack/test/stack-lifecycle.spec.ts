@@ -12,7 +12,6 @@ import { Client } from 'pg';
 import { waitUntilServing } from '@shop/grpc';
 import { mtlsClientSecurity, readTlsDir } from '@shop/service-identity';
 import { adminConnection, eventually } from '@shop/testing';
-import { runTracesCli } from '@shop/trace-store';
 import { databaseName, SERVICES } from '../src/apps';
 import { buildApps, LAUNCHER, WORKSPACE_ROOT } from '../src/start-stack';
 import {
@@ -20,11 +19,13 @@ import {
   buildLauncher,
   describeProcesses,
   isRunning,
-  launch,
+  killAndAwaitRestart,
+  killLauncher,
+  launches,
+  printedTraces,
   processesOf,
-  readStatus,
+  stopWithSigterm,
   whenReady,
-  type Launched,
 } from './launcher';
 
 const SHOP = ['kafka broker', 'mail catcher', ...SERVICES.map((service) => `${service}#1`), 'gateway#1'];
@@ -33,15 +34,14 @@ describe('the native stack launcher', () => {
   const run = randomBytes(3).toString('hex');
   const databasePrefix = `stacklife_${run}_`;
   const dir = join(WORKSPACE_ROOT, 'tmp', 'stack-lifecycle', run);
-  const launched: Launched[] = [];
-  const start = (...args: string[]) => {
-    const one = launch(
-      ['--ports', 'free', '--database-prefix', databasePrefix, '--certs-dir', join(dir, 'certs'), ...args],
-      dir,
-    );
-    launched.push(one);
-    return one;
-  };
+  const { start, killAll } = launches(dir, [
+    '--ports',
+    'free',
+    '--database-prefix',
+    databasePrefix,
+    '--certs-dir',
+    join(dir, 'certs'),
+  ]);
 
   beforeAll(() => {
     mkdirSync(dir, { recursive: true });
@@ -53,9 +53,7 @@ describe('the native stack launcher', () => {
 
   afterAll(async () => {
     // Whatever a failed test left behind: every process of every launch, then the databases and roles.
-    for (const pid of launched.flatMap((one) => [one.pid, ...processesOf(one.marker)])) {
-      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    }
+    killAll();
     const admin = new Client(adminConnection());
     await admin.connect();
     try {
@@ -112,12 +110,7 @@ describe('the native stack launcher', () => {
     });
     expect(signUp.status).toBe(201);
     const traceId = signUp.headers.get('x-trace-id') as string;
-    const printed = async (...args: string[]) => {
-      const lines: string[] = [];
-      const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-      expect(await runTracesCli(args, traceDir, io)).toBe(0);
-      return lines;
-    };
+    const printed = (...args: string[]) => printedTraces(traceDir, ...args);
     // Listed once the gateway's spans (the root) have arrived too: each app exports on its own schedule.
     await eventually(async () => {
       const listed = (await printed('--service', 'users-service')).find((line) => line.includes(traceId));
@@ -131,14 +124,7 @@ describe('the native stack launcher', () => {
     expect(describeProcesses(processesOf(launcher.marker))).toEqual(describeProcesses(pids));
 
     // A replica killed outright is restarted on its port, and the launcher says so.
-    const killed = status.replicas.find((replica) => replica.label === 'payments-service#1');
-    process.kill(killed?.pid as number, 'SIGKILL');
-    const restarted = await eventually(() => {
-      const replica = readStatus(launcher).replicas.find((each) => each.label === 'payments-service#1');
-      expect(replica).toMatchObject({ crashes: 1, state: 'running', port: killed?.port });
-      expect(replica?.pid).not.toBe(killed?.pid);
-      return replica?.pid as number;
-    }, 30_000);
+    const restarted = await killAndAwaitRestart(launcher, 'payments-service#1');
     expect(launcher.output()).toMatch(
       /payments-service#1 exited unexpectedly \(signal SIGKILL\); restarting it in 0\.5 s: restart 1, 1 crash in the last minute/,
     );
@@ -149,12 +135,7 @@ describe('the native stack launcher', () => {
     );
     await waitUntilServing(status.addresses['payments-service'] as string, 30_000, '', launcherIdentity);
 
-    process.kill(-launcher.pid, 'SIGTERM');
-    const exit = await launcher.exited;
-    expect(exit).toEqual({ code: 0, signal: null });
-    await allGone([...pids, restarted], 10_000);
-    await allGone(processesOf(launcher.marker), 5_000);
-    expect(launcher.output()).not.toMatch(/did not stop cleanly/);
+    await stopWithSigterm(launcher, [...pids, restarted]);
   }, 180_000);
 
   it('leaves nothing running when the launcher itself is killed with SIGKILL', async () => {
@@ -165,9 +146,7 @@ describe('the native stack launcher', () => {
       describeProcesses([launcher.pid, ...pids]),
     );
 
-    process.kill(launcher.pid, 'SIGKILL');
     // Each app stops gracefully once its lifeline closes; the broker and mail catcher follow the last.
-    await allGone(pids, 10_000);
-    await allGone(processesOf(launcher.marker), 5_000);
+    await killLauncher(launcher, pids);
   }, 120_000);
 });

@@ -11,3 +11,4 @@ export * from './mime';
 export * from './app-errors';
 export * from './private-postgres';
 export * from './service-identity';
+export * from './recorded-spans';

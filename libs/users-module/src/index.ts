@@ -8,6 +8,7 @@ import { createUserRepository } from './data-access/user-repository';
 import { createUserUseCases, type UserUseCases } from './domain/users';
 
 export { migrations } from './data-access/migrations';
+export { accessTokenSigningEnv } from './env';
 export type { AccessTokenSettings } from './data-access/access-token-issuer';
 export type { AccessToken, User } from './domain/user';
 export type { Authentication, UserUseCases } from './domain/users';

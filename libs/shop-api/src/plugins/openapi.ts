@@ -9,7 +9,7 @@ export const bearerSecurity = [{ [BEARER_AUTH]: [] }];
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas, so it cannot drift from what the
- * gateway validates and answers. Served at /openapi.json, with Swagger UI at /docs. Must be registered
+ * API validates and answers. Served at /openapi.json, with Swagger UI at /docs. Must be registered
  * before the routes, which it collects as they are added.
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {

@@ -53,7 +53,7 @@ export async function storefrontRoutes(
     app.get('/', { schema: { hide: true } }, (_request, reply) =>
       sendProblem(
         reply,
-        problem('NOT_FOUND', 'The storefront is not installed on this gateway; the API is at /v1'),
+        problem('NOT_FOUND', 'The storefront is not installed on this server; the API is at /v1'),
       ),
     );
     return;

@@ -61,10 +61,10 @@ export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesOptions> = (
         tags: ['health'],
         summary: 'Readiness',
         description:
-          'Answers 200 when the services nearly every route calls (users and orders) report SERVING on ' +
-          'the gRPC health checking protocol, 503 naming those that do not (`notReady`). Email, which ' +
-          'only `GET /v1/users/me/emails` calls, is checked too but does not decide: while it is away ' +
-          'that route answers 503 and `degraded` names it. Payments is not checked: no route calls it.',
+          'Answers 200 when the parts of the shop that nearly every route calls (users and orders) ' +
+          'report SERVING within a short deadline, 503 naming those that do not (`notReady`). Email, ' +
+          'which only `GET /v1/users/me/emails` calls, is checked too but does not decide: while it is ' +
+          'away that route answers 503 and `degraded` names it. Payments is not checked: no route calls it.',
         response: { 200: ReadySchema, 503: NotReadySchema },
       },
     },

@@ -45,7 +45,7 @@ const DESCRIPTIONS = {
   401: 'No bearer token, or one that is malformed, expired or not ours (`UNAUTHENTICATED`).',
   404: 'No such resource (`NOT_FOUND`).',
   409: 'The request conflicts with the current state (`ALREADY_EXISTS`, `FAILED_PRECONDITION`, `PRICE_CHANGED`).',
-  413: 'The body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`).',
+  413: 'The body is larger than the API accepts (`PAYLOAD_TOO_LARGE`).',
   415: 'The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).',
   422: 'The `Idempotency-Key` was already used with another request body (`IDEMPOTENCY_KEY_REUSED`).',
   429: 'Too many requests from this client; `Retry-After` says when to try again (`RESOURCE_EXHAUSTED`).',

@@ -24,18 +24,24 @@ const readiness = (description: string) =>
           orders: Type.Enum(DOWNSTREAM_STATES),
           email: Type.Enum(DOWNSTREAM_STATES),
         },
-        { description: 'What each downstream answered on the gRPC health checking protocol.' },
+        {
+          description:
+            "Each part's state: a status of the gRPC health checking protocol, or UNREACHABLE or TIMEOUT when it did not answer in time.",
+        },
       ),
       notReady: Type.Array(Type.String(), {
-        description: 'The services the API needs (users, orders) that are not SERVING.',
+        description: 'The parts the API needs (users, orders) that are not SERVING.',
       }),
       degraded: Type.Array(Type.String(), {
-        description: 'Services some routes call (email) that are not SERVING; those routes answer 503.',
+        description:
+          'Parts that only some routes call (email) that are not SERVING; those routes answer 503.',
       }),
     },
     { description },
   );
 
-export const ReadySchema = readiness('Every service the API needs is serving.');
-export const NotReadySchema = readiness('A service the API needs is not serving; `notReady` names it.');
+export const ReadySchema = readiness('Every part of the shop the API needs is serving.');
+export const NotReadySchema = readiness(
+  'A part of the shop the API needs is not serving; `notReady` names it.',
+);
 export type Readiness = Static<typeof ReadySchema>;
