@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { WORKSPACE_ROOT } from '@shop/stack';
 import { describeSlo, parseDuration, runLoadTest, type StepSlo } from '@shop/load-generator';
 import { startBenchStack } from './kit/bench-stack';
+import { cpuPercent, cpuSnapshot, stackProcessGroups, type ProcessGroups } from './kit/cpu';
 import { table, writeResults } from './kit/figures';
 import { describeMachine, loadAverage, machine } from './kit/machine';
 import { parseList, positiveNumber, retrying, runScript } from './kit/script';
@@ -77,7 +78,23 @@ const indented = new Writable({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One rate on a running stack, as a single step of the load generator's step mode: its verdict comes with it. */
-async function runRate(gatewayUrl: string, fetchWait: number, rate: number, durationMs = DURATION_MS) {
+/** What the shop's own processes (apps, broker, mail catcher, their Postgres backends) used, of one core. */
+function shopCpuPercent(cpu: Record<string, number>): number {
+  const notShop = ['machine busy', 'other', 'load generator', 'postgres (server, other)'];
+  const total = Object.entries(cpu)
+    .filter(([name]) => !notShop.includes(name))
+    .reduce((sum, [, value]) => sum + value, 0);
+  return Math.round(total * 10) / 10;
+}
+
+async function runRate(
+  gatewayUrl: string,
+  groups: ProcessGroups,
+  fetchWait: number,
+  rate: number,
+  durationMs = DURATION_MS,
+) {
+  const before = cpuSnapshot(groups);
   const { report } = await runLoadTest({
     target: gatewayUrl,
     scenario: 'checkout',
@@ -89,6 +106,11 @@ async function runRate(gatewayUrl: string, fetchWait: number, rate: number, dura
     progress: indented,
   });
   const step = report.steps?.[0];
+  // Over the whole step, the settling of its last orders included: percent of one core (200 = 2 cores).
+  const after = cpuSnapshot(groups);
+  const cpu = cpuPercent(before, after);
+  const shopCpu = shopCpuPercent(cpu);
+  const seconds = (after.at - before.at) / 1000;
   return {
     rate,
     requests: report.requests,
@@ -98,6 +120,11 @@ async function runRate(gatewayUrl: string, fetchWait: number, rate: number, dura
     settleMs: report.settleMs,
     settle: report.settle,
     startLagMs: report.startLagMs,
+    cpuPercent: cpu,
+    shopCpuPercent: shopCpu,
+    // The shop's CPU per checkout: what limits the rate a machine can settle in time.
+    shopCpuMsPerCheckout:
+      report.requests > 0 ? Math.round(((shopCpu / 100) * seconds * 1000 * 10) / report.requests) / 10 : null,
     withinSlo: step?.pass ?? false,
     missedBecause: step?.reason ?? null,
     loadAverage: loadAverage()[0] ?? NaN,
@@ -140,15 +167,18 @@ async function main(): Promise<void> {
       }),
     );
     const steps: RateRun[] = [];
+    const groups = stackProcessGroups(bench.stack);
     try {
       if (WARMUP_MS > 0) {
         process.stdout.write(`fetch wait ${fetchWait} ms, warm-up at ${RATES[0]}/s (not counted):\n`);
-        await runRate(bench.stack.gatewayUrl, fetchWait, RATES[0] as number, WARMUP_MS);
+        await runRate(bench.stack.gatewayUrl, groups, fetchWait, RATES[0] as number, WARMUP_MS);
       }
       for (const [step, rate] of RATES.entries()) {
         if (step > 0 || WARMUP_MS > 0) await sleep(PAUSE_MS);
         process.stdout.write(`fetch wait ${fetchWait} ms, ${rate} checkouts/s:\n`);
-        steps.push(await retrying(`${rate}/s`, () => runRate(bench.stack.gatewayUrl, fetchWait, rate)));
+        steps.push(
+          await retrying(`${rate}/s`, () => runRate(bench.stack.gatewayUrl, groups, fetchWait, rate)),
+        );
       }
     } finally {
       await bench.stop();
@@ -180,6 +210,10 @@ async function main(): Promise<void> {
           'p99',
           'max',
           'confirmed / cancelled / unexpected / timed out',
+          'shop CPU % (of 100 per core)',
+          'shop CPU ms per checkout',
+          'load generator %',
+          'other work %',
           'settle p99 < 1 s',
           'load avg',
         ],
@@ -196,6 +230,10 @@ async function main(): Promise<void> {
             step.settleMs?.p99 ?? '-',
             step.settleMs?.max ?? '-',
             `${step.settle?.confirmed} / ${step.settle?.cancelled} / ${step.settle?.unexpected} / ${step.settle?.timedOut}`,
+            step.shopCpuPercent,
+            step.shopCpuMsPerCheckout ?? '-',
+            step.cpuPercent['load generator'] ?? '-',
+            step.cpuPercent['other'] ?? '-',
             step.withinSlo ? 'yes' : `no: ${step.missedBecause}`,
             step.loadAverage,
           ]),
