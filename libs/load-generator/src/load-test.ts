@@ -57,6 +57,11 @@ export interface LoadTestOptions {
   outDir?: string;
   /** Progress lines, one a second. */
   progress?: NodeJS.WritableStream;
+  /**
+   * Called once the customers are prepared, as the measured phase starts (the report's `startedAt`):
+   * where a caller's own figures begin.
+   */
+  onMeasuredStart?: (startedAt: Date) => void;
   clock?: Clock;
 }
 
@@ -175,6 +180,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     });
 
     const startedAt = new Date();
+    options.onMeasuredStart?.(startedAt);
     // The first arrival is a little ahead, so the first second is not spent catching up.
     const runStartAt = clock.now() + 50;
     const metrics = createMetrics(runStartAt);
