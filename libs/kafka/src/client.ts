@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { Logger } from '@shop/logger';
+import { stopIdleRequestQueueTimers } from './request-queue-timer';
 
 export interface KafkaOptions {
   brokers: readonly string[];
@@ -26,6 +27,7 @@ function pinoLogCreator(logger: Logger): logCreator {
 }
 
 export function createKafka(options: KafkaOptions): Kafka {
+  stopIdleRequestQueueTimers();
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],

@@ -91,7 +91,7 @@ describe('a consumer that kafkajs gives up on', () => {
     });
     running.push(listener);
 
-    await eventually(() => expect(listener.joined()).toBe(true), 20_000);
+    await eventually(() => expect(listener.listening()).toBe(true), 20_000);
     expect(watched.errors).toContain(
       'the consumer stopped on an error kafkajs does not restart on; a new member joins in its place',
     );
