@@ -21,22 +21,37 @@ export interface ProcessMemory {
   anonMiB: number;
   /** RssFile: pages mapped from files (the node binary, shared libraries), shared with other processes. */
   fileMiB: number;
+  /**
+   * Proportional set size (smaps_rollup): each page divided by the number of processes that map it, so
+   * the node binary's code, counted whole in every process's RSS, is counted once over all of them.
+   */
+  pssMiB: number;
 }
 
 export interface Census {
   command: string;
   processes: ProcessMemory[];
   totalMiB: number;
+  /** What the processes take together, shared pages counted once (see `pssMiB`). */
+  totalPssMiB: number;
+}
+
+/** A `Name:   1234 kB` field of a /proc file, in MiB. */
+function kbField(text: string, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
+  return match ? round(Number(match[1]) / 1024, 1) : NaN;
 }
 
 function memory(pid: number): Omit<ProcessMemory, 'process'> | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => {
-      const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-      return match ? round(Number(match[1]) / 1024, 1) : NaN;
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return {
+      rssMiB: kbField(status, 'VmRSS'),
+      anonMiB: kbField(status, 'RssAnon'),
+      fileMiB: kbField(status, 'RssFile'),
+      pssMiB: kbField(rollup, 'Pss'),
     };
-    return { rssMiB: field('VmRSS'), anonMiB: field('RssAnon'), fileMiB: field('RssFile') };
   } catch {
     return undefined;
   }
@@ -124,6 +139,7 @@ export async function takeCensus(command: string, idleMs: number): Promise<Censu
       command,
       processes,
       totalMiB: round(processes.reduce((sum, entry) => sum + entry.rssMiB, 0)),
+      totalPssMiB: round(processes.reduce((sum, entry) => sum + entry.pssMiB, 0)),
     };
   } finally {
     if (exit === undefined) {

@@ -3,9 +3,10 @@ import {
   type CallOptions,
   type Client,
   type ClientReadableStream,
+  type MethodDefinition,
 } from '@grpc/grpc-js';
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { AppError } from '@shop/errors';
-import { service as healthDefinition } from 'grpc-health-check';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, type UnaryMethod } from './call';
 import { createClient, type CreateClientOptions, type GrpcClientConstructor } from './grpc-client';
@@ -29,9 +30,57 @@ export interface HealthClient extends Client {
   ): ClientReadableStream<HealthCheckResponse>;
 }
 
-// grpc-health-check loads health.proto with enums as strings, hence the string statuses above.
+// The two messages of grpc/health/v1/health.proto, against the wire format: grpc-health-check's
+// definition would load protobufjs and parse the .proto file (12 MiB, in the stack's launcher too).
+const STATUSES: readonly HealthCheckResponse['status'][] = [
+  'UNKNOWN',
+  'SERVING',
+  'NOT_SERVING',
+  'SERVICE_UNKNOWN',
+];
+
+/** HealthCheckRequest { string service = 1; } */
+const encodeRequest = ({ service }: HealthCheckRequest) =>
+  Buffer.from(service ? new BinaryWriter().uint32(10).string(service).finish() : new Uint8Array());
+
+/** HealthCheckResponse { ServingStatus status = 1; } */
+const encodeResponse = ({ status }: HealthCheckResponse) =>
+  Buffer.from(
+    new BinaryWriter()
+      .uint32(8)
+      .int32(Math.max(STATUSES.indexOf(status), 0))
+      .finish(),
+  );
+
+function decodeField<T>(bytes: Uint8Array, read: (reader: BinaryReader) => T, empty: T): T {
+  const reader = new BinaryReader(bytes);
+  let value = empty;
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field === 1) value = read(reader);
+    else reader.skip(wireType);
+  }
+  return value;
+}
+
+const method = (
+  name: 'Check' | 'Watch',
+  responseStream: boolean,
+): MethodDefinition<HealthCheckRequest, HealthCheckResponse> => ({
+  path: `/grpc.health.v1.Health/${name}`,
+  requestStream: false,
+  responseStream,
+  requestSerialize: encodeRequest,
+  requestDeserialize: (bytes) => ({ service: decodeField(bytes, (reader) => reader.string(), '') }),
+  responseSerialize: encodeResponse,
+  // Statuses as strings, as grpc-health-check's definition has them (health.proto loaded with enums as strings).
+  responseDeserialize: (bytes) => ({
+    status: STATUSES[decodeField(bytes, (reader) => reader.int32(), 0)] ?? 'UNKNOWN',
+  }),
+});
+
 export const HealthClient = makeGenericClientConstructor(
-  healthDefinition,
+  { check: method('Check', false), watch: method('Watch', true) },
   'grpc.health.v1.Health',
 ) as unknown as GrpcClientConstructor<HealthClient>;
 

@@ -1,14 +1,31 @@
-import 'reflect-metadata'; // @peculiar/x509 resolves its services through tsyringe, which needs it first
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { createPrivateKey, X509Certificate, webcrypto } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spiffeId } from './spiffe';
+import { CA_FILES, TLS_FILES } from './tls-files';
 
 type CryptoKey = webcrypto.CryptoKey;
 
-// Node's webcrypto is the standard Crypto; only its declared type differs from the DOM one x509 names.
-x509.cryptoProvider.set(webcrypto as ReturnType<typeof x509.cryptoProvider.get>);
+let x509Library: typeof X509 | undefined;
+
+/**
+ * @peculiar/x509, loaded when a certificate is first made or read: every app imports this library for
+ * its gRPC credentials, and only the certificate job issues any; loaded at start, the X.509 library
+ * (with tsyringe and reflect-metadata) was 17 MiB of every app's memory.
+ */
+function loadX509(): typeof X509 {
+  if (!x509Library) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+    // x509 resolves its services through tsyringe, which needs reflect-metadata first.
+    require('reflect-metadata');
+    x509Library = require('@peculiar/x509') as typeof X509;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    // Node's webcrypto is the standard Crypto; only its declared type differs from the DOM one x509 names.
+    x509Library.cryptoProvider.set(webcrypto as ReturnType<typeof X509.cryptoProvider.get>);
+  }
+  return x509Library;
+}
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,10 +39,6 @@ export const VALIDITY = {
   /** A CA with less than this left is replaced (and every workload certificate with it). */
   caRenewWithinDays: 180,
 };
-
-/** The files of a CA directory (the key never leaves it) and of a workload's directory. */
-export const CA_FILES = { certificate: 'ca.crt', key: 'ca.key' } as const;
-export const TLS_FILES = { certificate: 'tls.crt', key: 'tls.key', ca: 'ca.crt' } as const;
 
 export interface CertificateAuthority {
   certificatePem: string;
@@ -46,6 +59,7 @@ export async function loadOrCreateCa(
   if (existing && remainingMs(existing.certificatePem, now) > VALIDITY.caRenewWithinDays * DAY_MS) {
     return { ca: existing, outcome: 'reused' };
   }
+  const x509 = loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
@@ -92,6 +106,7 @@ export async function ensureWorkloadCertificate(
   const keyPem = await readText(paths.key);
   if (current && keyPem && stillGood(current, keyPem, ca, workload, now)) return 'reused';
 
+  const x509 = loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const caCertificate = new x509.X509Certificate(ca.certificatePem);
   const certificate = await x509.X509CertificateGenerator.create({
@@ -182,11 +197,11 @@ function serialNumber(): string {
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return loadX509().PemConverter.encode(der, 'PRIVATE KEY');
 }
 
 function pemBody(pem: string): ArrayBuffer {
-  const [der] = x509.PemConverter.decode(pem);
+  const [der] = loadX509().PemConverter.decode(pem);
   if (!der) throw new Error('empty PEM');
   return der;
 }

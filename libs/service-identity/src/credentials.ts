@@ -1,30 +1,7 @@
 import { credentials, ServerCredentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PeerCertificate } from 'node:tls';
-import { TLS_FILES } from './certificates';
+import type { TlsMaterial } from './tls-files';
 import { spiffeId, workloadOf } from './spiffe';
-
-/** A workload's TLS material as a GRPC_TLS_DIR holds it (a cert-manager TLS Secret's layout). */
-export interface TlsMaterial {
-  certificate: Buffer;
-  key: Buffer;
-  ca: Buffer;
-}
-
-/** Reads tls.crt, tls.key and ca.crt; a missing or unreadable file fails with the path it wanted. */
-export function readTlsDir(dir: string): TlsMaterial {
-  const read = (name: string) => {
-    try {
-      return readFileSync(join(dir, name));
-    } catch (error) {
-      throw new Error(`GRPC_TLS_DIR: cannot read ${join(dir, name)}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  };
-  return { certificate: read(TLS_FILES.certificate), key: read(TLS_FILES.key), ca: read(TLS_FILES.ca) };
-}
 
 /** A server that requires every caller to present a certificate signed by the CA. */
 export function mtlsServerCredentials(tls: TlsMaterial): ServerCredentials {

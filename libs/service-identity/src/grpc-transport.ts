@@ -2,13 +2,9 @@ import { credentials, type ServerCredentials, type ServerInterceptor } from '@gr
 import { grpcTransportOf, type GrpcTransportEnv } from '@shop/config';
 import type { Logger } from '@shop/logger';
 import { authorisationInterceptor, type ServiceCallers } from './authorisation';
-import {
-  mtlsClientSecurity,
-  mtlsServerCredentials,
-  readTlsDir,
-  type GrpcClientSecurity,
-} from './credentials';
+import { mtlsClientSecurity, mtlsServerCredentials, type GrpcClientSecurity } from './credentials';
 import type { Workload } from './spiffe';
+import { readTlsDir } from './tls-files';
 
 /** How an app's gRPC server listens: what `createGrpcServer` takes as credentials and interceptors. */
 export interface GrpcServerSecurity {

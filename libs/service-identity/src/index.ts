@@ -6,9 +6,8 @@ export {
   type CallerTable,
   type ServiceCallers,
 } from './authorisation';
+export { CA_FILES, TLS_FILES, readTlsDir, type TlsMaterial } from './tls-files';
 export {
-  CA_FILES,
-  TLS_FILES,
   VALIDITY,
   ensureWorkloadCertificate,
   loadOrCreateCa,
@@ -19,9 +18,7 @@ export {
   mtlsChannelCredentials,
   mtlsClientSecurity,
   mtlsServerCredentials,
-  readTlsDir,
   type GrpcClientSecurity,
-  type TlsMaterial,
 } from './credentials';
 export { grpcClientSecurity, grpcServerSecurity, type GrpcServerSecurity } from './grpc-transport';
 export { issueCertificates, type IssueOptions, type IssueReport } from './issue';

@@ -29,6 +29,31 @@ const sourceDirname = {
   },
 };
 
+/**
+ * The workspace's modules are marked free of side effects, so that esbuild leaves out the modules of a
+ * barrel (`@shop/testing`, `@shop/db`, `@shop/grpc`, ...) whose exports the launcher does not use, and
+ * with them their packages' requires: otherwise the launcher loads kafkajs, zod, pino, umzug, fast-jwt,
+ * smtp-server and the OpenTelemetry SDK for nothing, and keeps them in memory as long as the stack runs.
+ * A module that is used keeps its imports, side-effect ones (`import 'reflect-metadata'`) included.
+ */
+const workspaceWithoutSideEffects = {
+  name: 'workspace-without-side-effects',
+  setup(builder) {
+    builder.onResolve({ filter: /.*/ }, async ({ path, kind, importer, resolveDir, pluginData }) => {
+      if (pluginData === workspaceWithoutSideEffects || kind === 'entry-point') return undefined;
+      const resolved = await builder.resolve(path, {
+        kind,
+        importer,
+        resolveDir,
+        pluginData: workspaceWithoutSideEffects,
+      });
+      if (resolved.errors.length > 0 || resolved.external || !resolved.path.startsWith(join(root, 'libs')))
+        return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['libs/stack/src/cli.ts'],
@@ -39,8 +64,9 @@ const result = await build({
   // The workspace's libs (@shop/*, tsconfig paths) are bundled; packages are required at run time.
   tsconfig: 'tsconfig.base.json',
   packages: 'external',
-  plugins: [sourceDirname],
+  plugins: [workspaceWithoutSideEffects, sourceDirname],
   write: false,
+  metafile: Boolean(process.env.STACK_CLI_METAFILE),
   logLevel: 'warning',
 });
 mkdirSync(outDir, { recursive: true });
@@ -49,3 +75,6 @@ const [bundle] = result.outputFiles;
 const target = join(outDir, 'cli.js');
 writeFileSync(`${target}.${process.pid}.tmp`, bundle.contents);
 renameSync(`${target}.${process.pid}.tmp`, target);
+// STACK_CLI_METAFILE=<file>: what went into the bundle, for esbuild's analyser (what a launcher loads).
+if (process.env.STACK_CLI_METAFILE)
+  writeFileSync(process.env.STACK_CLI_METAFILE, JSON.stringify(result.metafile));

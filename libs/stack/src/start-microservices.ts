@@ -1,13 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { dropDatabase, dropRoles, provisionDatabase } from '@shop/db';
-import { waitUntilServing } from '@shop/grpc';
-import { issueCertificates, mtlsClientSecurity, readTlsDir } from '@shop/service-identity';
+import { readTlsDir } from '@shop/service-identity';
 import { APPS, SERVICES, databaseName, type AppName, type ServiceName } from './apps';
 import { appNodeArgs, appScript, DEFAULT_FLAGS_FILE, WORKSPACE_ROOT } from './app-builds';
 import { appEnv, type AppEnvContext } from './app-env';
 import { startBroker } from './infrastructure';
+import { issueStackCertificates } from './stack-certificates';
 import { startStackMail, type StackMailPorts } from './stack-mail';
+import { waitUntilServiceServes } from './service-health';
 import { receiveTraces } from './stack-traces';
 import type { Stack, StackOptions } from './start-stack';
 import { abortable, untilReady, waitForGateway } from './start-waits';
@@ -69,7 +70,7 @@ export async function startMicroservices(
 
   // Every app gets its workload certificate; the launcher one of its own for its health checks.
   await abortable(
-    issueCertificates({ outDir: certsDir, caDir: join(certsDir, 'ca'), workloads: [...APPS, LAUNCHER] }),
+    issueStackCertificates({ outDir: certsDir, caDir: join(certsDir, 'ca'), workloads: [...APPS, LAUNCHER] }),
     options.signal,
   );
   const launcherTls = readTlsDir(join(certsDir, LAUNCHER));
@@ -103,12 +104,7 @@ export async function startMicroservices(
       Promise.all(
         services.map((replica) =>
           untilReady(replica, () =>
-            waitUntilServing(
-              `127.0.0.1:${replica.port}`,
-              60_000,
-              '',
-              mtlsClientSecurity(launcherTls, replica.app),
-            ),
+            waitUntilServiceServes(`127.0.0.1:${replica.port}`, 60_000, launcherTls, replica.app),
           ),
         ),
       ),
