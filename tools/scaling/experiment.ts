@@ -3,11 +3,13 @@
  *
  *   npm run scale:experiment -- --app payments-service --max 3 --scenario checkout --slo-p99 500
  *       [--slo-settle-p99 3000] [--step-from 4] [--step-by 4] [--step-to 100] [--step-duration 8s]
- *       [--users 20] [--card-latency 50] [--quiet-below 30] [--quiet-timeout 30] [--no-build]
+ *       [--users 20] [--card-latency 50] [--partitions-at-once 3] [--quiet-below 30]
+ *       [--quiet-timeout 30] [--no-build]
  *       [--out tmp/scaling/<app>] [--png docs/img/scaling-<app>.png] [--render-only]
  *
  * For 1..max replicas of the app: a fresh stack (free ports, its own temporary databases, broker and
- * topic prefix; fast Kafka timings; the card network answering in --card-latency ms), the load
+ * topic prefix; fast Kafka timings; the card network answering in --card-latency ms; each replica
+ * handling --partitions-at-once partitions at a time), the load
  * generator's step mode (open model; the highest rate whose p99 from intended start stays under the
  * SLO with < 1% errors, and with --slo-settle-p99 whose orders also settle with a p99 under that and
  * none timed out), and the CPU of every process of the stack sampled from /proc twice a second.
@@ -70,7 +72,11 @@ async function main(): Promise<void> {
       settings: {
         steps,
         users: options.users,
-        env: { CARD_NETWORK_LATENCY_MS: options.cardLatencyMs, ...kafkaTimings },
+        env: {
+          CARD_NETWORK_LATENCY_MS: options.cardLatencyMs,
+          KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: options.partitionsAtOnce,
+          ...kafkaTimings,
+        },
         cpuSampleEveryMs: SAMPLE_EVERY_MS,
         cpuUnit: 'percent of one core (100 = one core busy)',
       },

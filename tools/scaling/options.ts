@@ -21,6 +21,12 @@ export interface ExperimentOptions {
   users: number;
   /** CARD_NETWORK_LATENCY_MS of the stack: how long payments-service waits for each charge. */
   cardLatencyMs: string;
+  /**
+   * KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY of the stack: how many payments a replica has in flight. The
+   * experiment keeps it at 3, so that one replica is bound by the card network's latency at rates two
+   * cores can carry (the apps take 12, a topic's partitions, and then the cores run out first).
+   */
+  partitionsAtOnce: string;
   noBuild: boolean;
   outDir: string;
   png: string | undefined;
@@ -45,6 +51,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Ex
       'step-duration': { type: 'string', default: '8s' },
       users: { type: 'string', default: '20' },
       'card-latency': { type: 'string', default: '50' },
+      'partitions-at-once': { type: 'string', default: '3' },
       'no-build': { type: 'boolean', default: false },
       out: { type: 'string' },
       png: { type: 'string' },
@@ -80,6 +87,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Ex
     steps,
     users: Math.round(positiveNumber('users', args.users)),
     cardLatencyMs: args['card-latency'],
+    partitionsAtOnce: String(Math.round(positiveNumber('partitions-at-once', args['partitions-at-once']))),
     noBuild: args['no-build'],
     outDir: args.out ?? join(WORKSPACE_ROOT, 'tmp', 'scaling', app),
     png: args.png,

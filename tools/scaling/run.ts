@@ -47,7 +47,10 @@ export async function runWith(replicas: number, options: ExperimentOptions): Pro
   const bench = await startBenchStack({
     label: `scale_${replicas}`,
     scale: { [app]: replicas },
-    env: { CARD_NETWORK_LATENCY_MS: options.cardLatencyMs },
+    env: {
+      CARD_NETWORK_LATENCY_MS: options.cardLatencyMs,
+      KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: options.partitionsAtOnce,
+    },
     build: replicas === 1 && !options.noBuild,
   });
   const snapshots: CpuSnapshot[] = [];
