@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type logCreator, type Producer } from 'kafkajs';
 import type { Logger } from '@shop/logger';
 import { stopIdleRequestQueueTimers } from './request-queue-timer';
 
@@ -37,4 +37,12 @@ export function createKafka(options: KafkaOptions): Kafka {
     // consumers retry on top of this.
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
   });
+}
+
+/**
+ * A producer that spreads keys over partitions as Kafka's own clients do (murmur2), which is kafkajs's
+ * default since 2.0; named here so that kafkajs does not warn about that change at every start.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 }

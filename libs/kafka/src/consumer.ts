@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { createProducer } from './client';
 import { observeConsumerLag } from './consumer-lag';
 import { keepMember } from './consumer-member';
 import { inLinkedSpan } from './linked-span';
@@ -115,7 +116,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   const logger = options.logger.child({ component: 'consumer', groupId: options.groupId });
   let stopping = false;
 
-  const producer: Producer = options.kafka.producer();
+  const producer: Producer = createProducer(options.kafka);
 
   const deadLetter = async (message: ConsumedMessage, error: unknown, attempts: number): Promise<void> => {
     const failure = error instanceof Error ? error : new Error(String(error));

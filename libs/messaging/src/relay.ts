@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from '@shop/db';
+import { createProducer } from '@shop/kafka';
 import type { Logger } from '@shop/logger';
 import { createOutboxLeadership } from './outbox-leadership';
 
@@ -54,7 +55,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 200;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const logger = options.logger.child({ component: 'outbox-relay' });
-  const producer: Producer = options.kafka.producer();
+  const producer: Producer = createProducer(options.kafka);
   let producerConnected = false;
   let stopping = false;
   let wakeUp: (() => void) | undefined;
