@@ -39,20 +39,21 @@ export function testLogger(service = 'test'): Logger {
 }
 
 /**
- * A logger that keeps the messages of its error lines (kafkajs's crash reports, a consumer's own), for
- * tests that assert what went wrong or that nothing did.
+ * A logger that keeps the messages of its error and warning lines (kafkajs's crash reports and warnings,
+ * a consumer's own), for tests that assert what went wrong or that nothing did.
  */
-export function errorRecordingLogger(): { logger: Logger; errors: string[] } {
+export function errorRecordingLogger(): { logger: Logger; errors: string[]; warnings: string[] } {
   const errors: string[] = [];
+  const warnings: string[] = [];
   const recording = {
     child: () => recording,
     error: (_extra: unknown, message: string) => errors.push(message),
-    warn: () => undefined,
+    warn: (_extra: unknown, message: string) => warnings.push(message),
     info: () => undefined,
     debug: () => undefined,
   };
   // Only the methods the Kafka client and the consumers call: enough of a Logger for them.
-  return { logger: recording as unknown as Logger, errors };
+  return { logger: recording as unknown as Logger, errors, warnings };
 }
 
 /** The fast consumer timings as a service reads them from its environment. */
