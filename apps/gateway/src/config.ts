@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { accessTokenEnv } from '@shop/access-token';
-import { grpcTarget, grpcTransportEnv, kafkaEnv, lifelineEnv, logEnv, z } from '@shop/config';
+import { grpcTarget, grpcTransportEnv, kafkaEnv, lifelineEnv, logEnv, positiveInt, z } from '@shop/config';
 import { shopApiEnv } from '@shop/shop-api';
 
 export const gatewayConfigSchema = z.object({
@@ -8,12 +8,7 @@ export const gatewayConfigSchema = z.object({
   ...lifelineEnv,
   // The bundle runs from dist/apps/gateway; the storefront's build lands next to it.
   ...shopApiEnv(resolve(__dirname, '../storefront')),
-  GRPC_DEADLINE_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(3_000)
-    .describe('Deadline of every call to a downstream service.'),
+  GRPC_DEADLINE_MS: positiveInt('Deadline of every call to a downstream service.', 3_000),
   USERS_SERVICE_ADDRESS: grpcTarget('gRPC address of the users service.'),
   ORDERS_SERVICE_ADDRESS: grpcTarget('gRPC address of the orders service.'),
   EMAIL_SERVICE_ADDRESS: grpcTarget(

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { faultFlagsEnv, lifelineEnv, logEnv, z } from '@shop/config';
+import { faultFlagsEnv, lifelineEnv, logEnv, positiveInt, z } from '@shop/config';
 import type { PostgresConnection } from '@shop/db';
 import { smtpEnv } from '@shop/email-module';
 import { cardNetworkEnv } from '@shop/payments-module';
@@ -65,12 +65,7 @@ export const monolithConfigSchema = z.object({
   ORDERS_DB_PASSWORD: optionalPassword('orders'),
   PAYMENTS_DB_PASSWORD: optionalPassword('payments'),
   EMAIL_DB_PASSWORD: optionalPassword('email'),
-  PG_POOL_MAX: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(5)
-    .describe("Most connections in each module's pool."),
+  PG_POOL_MAX: positiveInt("Most connections in each module's pool.", 5),
 
   // The users module signs the tokens and the API verifies them with the public half of the same key.
   ...accessTokenSigningEnv,

@@ -6,6 +6,7 @@ import {
   grpcTransportEnv,
   kafkaEnv,
   logEnv,
+  positiveInt,
   postgresEnv,
   z,
 } from '@shop/config';
@@ -22,12 +23,10 @@ export const ordersConfigSchema = z.object({
   USERS_SERVICE_ADDRESS: grpcTarget(
     'The users service, which CreateOrder asks for the customer: host:port, a comma-separated list of replicas, or dns:///name:port.',
   ),
-  USERS_DEADLINE_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(2_000)
-    .describe('How long CreateOrder waits for the users service before answering UNAVAILABLE.'),
+  USERS_DEADLINE_MS: positiveInt(
+    'How long CreateOrder waits for the users service before answering UNAVAILABLE.',
+    2_000,
+  ),
 });
 
 export type OrdersConfig = z.output<typeof ordersConfigSchema>;

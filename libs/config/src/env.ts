@@ -9,8 +9,11 @@ import { ConfigError } from './load-config';
 export const port = (description: string, fallback: number) =>
   z.coerce.number().int().min(0).max(65535).default(fallback).describe(description);
 
-const durationMs = (description: string, fallback: number) =>
+/** A whole number above zero (a count, a size, a duration in ms), with its default. */
+export const positiveInt = (description: string, fallback: number) =>
   z.coerce.number().int().positive().default(fallback).describe(description);
+
+const durationMs = positiveInt;
 
 export const logEnv = {
   LOG_LEVEL: z
@@ -25,7 +28,7 @@ export const postgresEnv = {
   PGUSER: z.string().min(1).describe("The app's own database role."),
   PGPASSWORD: z.string().optional().describe("The role's password (omit for trust/peer auth)."),
   PGDATABASE: z.string().min(1).describe("The app's own database."),
-  PG_POOL_MAX: z.coerce.number().int().positive().default(10).describe('Most connections in the pool.'),
+  PG_POOL_MAX: positiveInt('Most connections in the pool.', 10),
   PGAPPNAME: z
     .string()
     .optional()

@@ -1,7 +1,4 @@
-import { port, z } from '@shop/config';
-
-const positiveInt = (description: string, fallback: number) =>
-  z.coerce.number().int().positive().default(fallback).describe(description);
+import { port, positiveInt, z } from '@shop/config';
 
 // An empty value (as compose and env files write an unset one) counts as unset.
 const optionalUrl = (description: string) =>
