@@ -8,33 +8,15 @@
  * Configured by environment (see gateway-chain.ts): MINIMAL_TLS_DIR, MINIMAL_JWT_PUBLIC_KEY,
  * MINIMAL_SERVICE_ADDRESS. Prints its URL on its first line of output.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { createVerifier } from 'fast-jwt';
 import Fastify from 'fastify';
 import { usersV1 } from '@shop/contracts';
+import { env, readTls, verify } from './setup';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-const tlsDir = env('MINIMAL_TLS_DIR');
-const read = (name: string) => readFileSync(join(tlsDir, name));
-
-const verify = createVerifier({
-  key: env('MINIMAL_JWT_PUBLIC_KEY'),
-  algorithms: ['EdDSA'],
-  allowedIss: 'shop-users',
-  allowedAud: 'shop-api',
-  requiredClaims: ['sub', 'exp'],
-  cache: 1_000,
-});
 const SERVER = 'URI:spiffe://shop.local/users-service';
 const users = new usersV1.UsersServiceClient(
   env('MINIMAL_SERVICE_ADDRESS'),
-  credentials.createSsl(read('ca.crt'), read('tls.key'), read('tls.crt'), {
+  credentials.createSsl(readTls('ca.crt'), readTls('tls.key'), readTls('tls.crt'), {
     checkServerIdentity: (_host, certificate) =>
       (certificate.subjectaltname ?? '').split(', ').includes(SERVER)
         ? undefined

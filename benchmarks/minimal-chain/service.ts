@@ -9,29 +9,11 @@
  * Configured by environment (see gateway-chain.ts): MINIMAL_TLS_DIR, MINIMAL_JWT_PUBLIC_KEY, PG*.
  * Prints the bound port on its first line of output.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Server, ServerCredentials, status, type handleUnaryCall } from '@grpc/grpc-js';
-import { createVerifier } from 'fast-jwt';
 import { Pool } from 'pg';
 import { usersV1 } from '@shop/contracts';
+import { readTls, verify } from './setup';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-const tlsDir = env('MINIMAL_TLS_DIR');
-const read = (name: string) => readFileSync(join(tlsDir, name));
-
-const verify = createVerifier({
-  key: env('MINIMAL_JWT_PUBLIC_KEY'),
-  algorithms: ['EdDSA'],
-  allowedIss: 'shop-users',
-  allowedAud: 'shop-api',
-  requiredClaims: ['sub', 'exp'],
-  cache: 1_000,
-});
 // PG* variables name the database, as they do for the users service.
 const pool = new Pool({ max: 10 });
 const CALLER = 'URI:spiffe://shop.local/gateway';
@@ -77,8 +59,8 @@ server.addService(usersV1.UsersServiceService, { getUser });
 server.bindAsync(
   '127.0.0.1:0',
   ServerCredentials.createSsl(
-    read('ca.crt'),
-    [{ cert_chain: read('tls.crt'), private_key: read('tls.key') }],
+    readTls('ca.crt'),
+    [{ cert_chain: readTls('tls.crt'), private_key: readTls('tls.key') }],
     true,
   ),
   (error, port) => {
