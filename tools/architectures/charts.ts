@@ -3,18 +3,7 @@
  * grouped or stacked, and a per-second timeline with the fault's window shaded. Pure: figures in, text out.
  */
 
-export const PALETTE = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf',
-];
+import { CATEGORY_COLORS } from '@shop/load-generator';
 
 export interface Series {
   name: string;
@@ -50,7 +39,8 @@ export function niceScale(max: number): { max: number; step: number } {
   return { max: Math.ceil(max / step - 1e-9) * step, step };
 }
 
-const colorOf = (series: Series, index: number) => series.color ?? PALETTE[index % PALETTE.length];
+const colorOf = (series: Series, index: number) =>
+  series.color ?? CATEGORY_COLORS[index % CATEGORY_COLORS.length];
 
 /** The legend: a row (wrapping) of coloured squares and names, from (x, y). */
 function legend(series: readonly Series[], x: number, y: number, width: number): string {

@@ -4,25 +4,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
-import { chartJs, describeSlo, escapeHtml, type StepSlo } from '@shop/load-generator';
+import { CATEGORY_COLORS, chartJs, describeSlo, escapeHtml, type StepSlo } from '@shop/load-generator';
 import { cpuGroups } from './cpu-by-step';
 import type { RunResult } from './results';
 
 const CHART_SIZE = { width: 1200, height: 820 };
 
-const PALETTE = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf',
-  '#393b79',
-];
+// One more than the category colours: a stack's process groups can number eleven.
+const PALETTE = [...CATEGORY_COLORS, '#393b79'];
 
 export interface ChartContext {
   app: string;

@@ -21,5 +21,6 @@ export {
 export { describeSlo, type StepSlo } from './step-search';
 export type { LoadReport, PhaseReport, StepReport, TimelinePoint } from './report-json';
 export type { LatencySummary } from './histograms';
+export { CATEGORY_COLORS } from './chart-colors';
 export { chartJs, escapeHtml, renderHtmlReport, writeHtmlReport } from './report-html';
 export { parseDuration, UsageError } from './duration';
